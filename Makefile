@@ -1,0 +1,61 @@
+# The two commands are `make run` and `make test`; everything else is what they are made of.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: run setup test lint bench serve messages system-packages clean
+
+run: setup serve
+
+# Idempotent and quick when nothing changed: each step is skipped by a stamp file unless its inputs changed.
+setup: system-packages $(VENV)/.installed node_modules/.installed var/.i18n var/.seeded
+
+system-packages:
+	@bash .ci/system-packages.sh
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+var/.i18n: $(wildcard locale/*/LC_MESSAGES/*.po) | $(VENV)/.installed
+	@mkdir -p var
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	@touch $@
+
+var/.seeded: $(VENV)/.installed node_modules/.installed var/.i18n
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py load_regions
+	$(PY) manage.py seed_demo --scale district
+	@touch $@
+
+serve:
+	$(PY) manage.py migrate --no-input -v0
+	@$(PY) manage.py seed_demo --scale district | sed -n '/Demo sign-ins/,$$p'
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(VENV)/.installed node_modules/.installed var/.i18n system-packages lint
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py collectstatic --no-input -v0
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --ignore=.venv --ignore=node_modules --ignore=var
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var staticfiles

@@ -1,0 +1,12 @@
+"""The suite: SQLite by default, PostgreSQL when DATABASE_URL points at it (.ci/run runs both)."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = True
+TUOYU_SMS_BACKEND = "tuoyu.core.notifications.OutboxOnlySmsBackend"

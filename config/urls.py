@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from tuoyu.core.access import public
+from tuoyu.institutions.api import InstitutionDetailAPI, InstitutionListAPI
+from tuoyu.regions.api import UnitListAPI
+
+
+class PublicSchemaView(SpectacularAPIView):
+    tuoyu_public = True
+    permission_classes = []
+
+
+class PublicDocsView(SpectacularSwaggerSplitView):
+    tuoyu_public = True
+    permission_classes = []
+
+
+api_v1 = [
+    path("regions/", UnitListAPI.as_view(), name="regions"),
+    path("institutions/", InstitutionListAPI.as_view(), name="institutions"),
+    path("institutions/<int:pk>/", InstitutionDetailAPI.as_view(), name="institution"),
+]
+
+urlpatterns = [
+    path("", include("tuoyu.institutions.urls")),
+    path("", include("tuoyu.core.urls")),
+    path("accounts/", include("tuoyu.accounts.urls")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", PublicSchemaView.as_view(), name="schema"),
+    path("api/docs/", PublicDocsView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,34 @@
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from .access import public
+from .middleware import LARGE_TEXT_COOKIE
+
+
+@public
+@require_GET
+def healthz(request):
+    """Trivial liveness endpoint; `make bench` also uses it as the baseline rate."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return "/"
+    return target
+
+
+@public
+@require_POST
+def toggle_large_text(request):
+    """A form button, so it works without JavaScript; remembered for a year on this device."""
+    response = HttpResponseRedirect(_safe_next(request))
+    if request.COOKIES.get(LARGE_TEXT_COOKIE) == "1":
+        response.delete_cookie(LARGE_TEXT_COOKIE)
+    else:
+        response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
+    return response

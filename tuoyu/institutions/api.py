@@ -1,0 +1,98 @@
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from .forms import InstitutionSearchForm
+from .models import InstitutionStatus
+from .selectors import public_institution_detail, search_institutions
+from .serializers import InstitutionDetailSerializer, InstitutionListSerializer
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("near", str, description="WGS-84 point `lat,lng`; results come nearest first"),
+    OpenApiParameter("radius_km", float, description="Search radius around `near` (default 30, at most 500)"),
+    OpenApiParameter(
+        "unit", str, description="Code of a street/town (or any unit): includes its descendants"
+    ),
+    OpenApiParameter("place", str, description="Name of a street/town whose centre becomes `near`"),
+    OpenApiParameter("puhui", str, enum=["true", "false"]),
+    OpenApiParameter(
+        "age_group",
+        str,
+        enum=["infant", "toddler", "preschool", "mixed"],
+        description="Has a vacancy in this age group",
+    ),
+    OpenApiParameter("service_type", str, enum=["full_day", "half_day", "hourly", "temporary"]),
+    OpenApiParameter(
+        "ownership", str, enum=["public", "private", "public_built_private_run", "private_public_aid"]
+    ),
+    OpenApiParameter("type", str, enum=["childcare", "kindergarten", "employer", "community", "centre"]),
+    OpenApiParameter("fee_min", OpenApiTypes.DECIMAL),
+    OpenApiParameter("fee_max", OpenApiTypes.DECIMAL),
+    OpenApiParameter("q", str, description="Part of the name or address"),
+    OpenApiParameter("ordering", str, enum=["distance", "name", "fee", "vacancies"]),
+    OpenApiParameter("page", int),
+    OpenApiParameter("page_size", int, description="At most 100"),
+]
+
+
+class InstitutionListAPI(GenericAPIView):
+    """Filed institutions, filtered like the public map page; nearest first when `near` is given."""
+
+    tuoyu_public = True
+    permission_classes = [AllowAny]
+    serializer_class = InstitutionListSerializer
+
+    @extend_schema(
+        parameters=SEARCH_PARAMETERS,
+        responses=inline_serializer(
+            "InstitutionPage",
+            {
+                "count": serializers.IntegerField(),
+                "page": serializers.IntegerField(),
+                "num_pages": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": InstitutionListSerializer(many=True),
+            },
+        ),
+    )
+    def get(self, request):
+        form = InstitutionSearchForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
+        result = search_institutions(form.to_params())
+
+        def page_url(number):
+            query = request.query_params.copy()
+            query["page"] = number
+            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+        return Response(
+            {
+                "count": result.total,
+                "page": result.page,
+                "num_pages": result.num_pages,
+                "next": page_url(result.page + 1) if result.has_next else None,
+                "previous": page_url(result.page - 1) if result.has_previous else None,
+                "results": InstitutionListSerializer(result.rows, many=True).data,
+            }
+        )
+
+
+class InstitutionDetailAPI(GenericAPIView):
+    """One filed institution with its classes and fees."""
+
+    tuoyu_public = True
+    permission_classes = [AllowAny]
+    serializer_class = InstitutionDetailSerializer
+
+    def get(self, request, pk: int):
+        institution = public_institution_detail(pk)
+        if institution is None or institution.status != InstitutionStatus.FILED:
+            raise Http404
+        return Response(InstitutionDetailSerializer(institution).data)

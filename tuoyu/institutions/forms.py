@@ -1,0 +1,153 @@
+"""One parser for the search's query string, shared by the map page and the API, so both accept the
+same filters and refuse the same bad values with the same message."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tuoyu.core.geo import from_map_crs
+from tuoyu.regions.models import Unit
+from tuoyu.regions.selectors import area_unit
+
+from .models import AgeGroup, InstitutionType, Ownership, ServiceType
+from .selectors import NEAR_SORT_KEYS, SearchParams
+
+MAX_RADIUS_KM = 500
+
+
+def _blank(choices):
+    return [("", _("Any")), *choices]
+
+
+class InstitutionSearchForm(forms.Form):
+    place = forms.CharField(label=_("Street, town or place"), max_length=50, required=False)
+    unit = forms.CharField(label=_("Street or town"), max_length=32, required=False)
+    puhui = forms.ChoiceField(
+        label=_("Inclusive (普惠)"),
+        required=False,
+        choices=[("", _("Any")), ("true", _("Inclusive only")), ("false", _("Not inclusive"))],
+    )
+    age_group = forms.ChoiceField(label=_("Vacancy for"), required=False, choices=_blank(AgeGroup.choices))
+    service_type = forms.ChoiceField(
+        label=_("Service type"), required=False, choices=_blank(ServiceType.choices)
+    )
+    ownership = forms.ChoiceField(label=_("Ownership"), required=False, choices=_blank(Ownership.choices))
+    type = forms.ChoiceField(label=_("Type"), required=False, choices=_blank(InstitutionType.choices))
+    fee_min = forms.DecimalField(
+        label=_("Monthly fee from (yuan)"), required=False, min_value=0, max_digits=9, decimal_places=2
+    )
+    fee_max = forms.DecimalField(
+        label=_("Monthly fee up to (yuan)"), required=False, min_value=0, max_digits=9, decimal_places=2
+    )
+    q = forms.CharField(label=_("Name or address"), max_length=50, required=False)
+    near = forms.CharField(label=_("Near (latitude,longitude)"), max_length=60, required=False)
+    crs = forms.ChoiceField(
+        required=False, choices=[("", "WGS-84"), ("wgs84", "WGS-84"), ("gcj02", "GCJ-02")]
+    )
+    radius_km = forms.FloatField(
+        label=_("Within (km)"), required=False, min_value=0.1, max_value=MAX_RADIUS_KM
+    )
+    ordering = forms.ChoiceField(
+        label=_("Order by"),
+        required=False,
+        choices=[
+            ("", _("Nearest first")),
+            ("distance", _("Nearest first")),
+            ("name", _("Name")),
+            ("fee", _("Lowest fee")),
+            ("vacancies", _("Most vacancies")),
+        ],
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=100)
+
+    def clean_unit(self):
+        code = self.cleaned_data["unit"]
+        if not code:
+            return None
+        area = area_unit()
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None or (area is not None and not unit.path.startswith(area.path)):
+            raise ValidationError(_("Unknown street or town: %(code)s."), params={"code": code}, code="unit")
+        return unit
+
+    def clean_near(self):
+        raw = self.cleaned_data["near"].strip()
+        if not raw:
+            return None
+        try:
+            lat_text, lng_text = raw.split(",")
+            lat, lng = float(lat_text), float(lng_text)
+        except ValueError as exc:
+            raise ValidationError(
+                _("Give the point as latitude,longitude, for example 31.16,108.39."), code="near"
+            ) from exc
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise ValidationError(
+                _("Give the point as latitude,longitude, for example 31.16,108.39."), code="near"
+            )
+        return lat, lng
+
+    def clean_puhui(self):
+        return {"": None, "true": True, "false": False}[self.cleaned_data["puhui"]]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("fee_min") is not None
+            and data.get("fee_max") is not None
+            and data["fee_min"] > data["fee_max"]
+        ):
+            self.add_error("fee_max", _("The highest fee must not be below the lowest fee."))
+        near = data.get("near")
+        if near is not None and data.get("crs") == "gcj02":
+            # A click on a GCJ-02 map: convert back to the WGS-84 we store.
+            data["near"] = from_map_crs(near[0], near[1], "gcj02")
+        place = (data.get("place") or "").strip()
+        if place and data.get("near") is None:
+            area = area_unit()
+            matches = Unit.objects.filter(name__icontains=place, center_lat__isnull=False)
+            if area is not None:
+                matches = matches.filter(path__startswith=area.path)
+            unit = matches.order_by("depth", "sort_order").first()
+            if unit is None:
+                self.add_error(
+                    "place",
+                    _("We could not find %(place)s. Try the name of a street or town.") % {"place": place},
+                )
+            else:
+                data["near"] = (unit.center_lat, unit.center_lng)
+                data["place_unit"] = unit
+        return data
+
+    def to_params(self, *, default_page_size: int = 20) -> SearchParams:
+        data = self.cleaned_data
+        ordering = data.get("ordering") or ""
+        if ordering not in NEAR_SORT_KEYS:
+            ordering = ""
+        return SearchParams(
+            unit=data.get("unit"),
+            puhui=data.get("puhui"),
+            age_group=data.get("age_group") or None,
+            service_type=data.get("service_type") or None,
+            ownership=data.get("ownership") or None,
+            type=data.get("type") or None,
+            fee_min=data.get("fee_min"),
+            fee_max=data.get("fee_max"),
+            q=(data.get("q") or "").strip(),
+            near=data.get("near"),
+            radius_km=data.get("radius_km"),
+            ordering=ordering,
+            page=data.get("page") or 1,
+            page_size=data.get("page_size") or default_page_size,
+        )
+
+
+def map_settings() -> dict:
+    return {
+        "tiles": settings.TUOYU_MAP_TILES,
+        "subdomains": settings.TUOYU_MAP_SUBDOMAINS,
+        "crs": settings.TUOYU_MAP_CRS,
+        "attribution": settings.TUOYU_MAP_ATTRIBUTION,
+    }

@@ -1,0 +1,144 @@
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tuoyu.core.access import public
+from tuoyu.core.geo import to_map_crs
+from tuoyu.regions.selectors import area_unit, grassroots_units, latest_population_year, population_total
+
+from .forms import InstitutionSearchForm, map_settings
+from .models import AGE_GROUP_SHORT, AgeGroup, InstitutionStatus
+from .selectors import (
+    headline_numbers,
+    institutions_for_compare,
+    public_institution_detail,
+    search_institutions,
+    vacancies_by_age_group,
+)
+
+MAX_COMPARE = 3
+
+
+def _markers(rows, crs: str) -> list[dict]:
+    markers = []
+    for row in rows:
+        lat, lng = to_map_crs(row.lat, row.lng, crs)
+        markers.append(
+            {
+                "id": row.pk,
+                "name": row.name,
+                "lat": round(lat, 6),
+                "lng": round(lng, 6),
+                "puhui": row.is_puhui,
+                "vacancies": row.vacancies,
+                "url": reverse("institutions:detail", args=[row.pk]),
+            }
+        )
+    return markers
+
+
+def _vacancy_list(row) -> list[tuple[str, int]]:
+    return [(AGE_GROUP_SHORT[AgeGroup(g)], n) for g, n in vacancies_by_age_group(row).items()]
+
+
+@public
+def home(request):
+    area = area_unit()
+    numbers = headline_numbers(area)
+    year = latest_population_year()
+    if area is not None and year is not None:
+        population = population_total(area, year)
+        numbers["slots_per_1000"] = round(1000 * numbers["slots"] / population, 2) if population else None
+        numbers["population_year"] = year
+    return render(
+        request,
+        "institutions/home.html",
+        {
+            "area": area,
+            "numbers": numbers,
+            "units": grassroots_units(area),
+            "map": map_settings(),
+            "form": InstitutionSearchForm(),
+        },
+    )
+
+
+@public
+def search(request):
+    # Always bound: an empty query is a valid search of everything, nearest the district's centre.
+    form = InstitutionSearchForm(request.GET)
+    result = None
+    params = None
+    if form.is_valid():
+        params = form.to_params()
+        result = search_institutions(params)
+        for row in result.rows:
+            row.vacancy_list = _vacancy_list(row)
+    crs = map_settings()["crs"]
+    center = None
+    if params is not None and params.near is not None:
+        lat, lng = to_map_crs(params.near[0], params.near[1], crs)
+        center = {"lat": lat, "lng": lng}
+    area = area_unit()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "institutions/search.html",
+        {
+            "form": form,
+            "result": result,
+            "markers": _markers(result.rows, crs) if result else [],
+            "center": center,
+            "area_center": {"lat": area.center_lat, "lng": area.center_lng}
+            if area and area.center_lat
+            else None,
+            "map": map_settings(),
+            "units": grassroots_units(area),
+            "querystring": query.urlencode(),
+            "age_groups": AgeGroup,
+        },
+        status=200 if result is not None else 400,
+    )
+
+
+@public
+def detail(request, pk: int):
+    institution = public_institution_detail(pk)
+    if institution is None or institution.status in (InstitutionStatus.DRAFT, InstitutionStatus.SUSPENDED):
+        raise Http404(_("No such institution is open to the public."))
+    if institution.status == InstitutionStatus.DEREGISTERED:
+        # An old link (a bookmark, a shared message) explains what happened instead of a bare 404.
+        return render(request, "institutions/deregistered.html", {"institution": institution}, status=410)
+    crs = map_settings()["crs"]
+    return render(
+        request,
+        "institutions/detail.html",
+        {
+            "institution": institution,
+            "vacancies": _vacancy_list(institution),
+            "markers": _markers([institution], crs),
+            "map": map_settings(),
+        },
+    )
+
+
+@public
+def compare(request):
+    raw = request.GET.getlist("ids") or request.GET.get("id", "").split(",")
+    ids: list[int] = []
+    for value in raw:
+        for part in value.split(","):
+            if part.strip().isdigit() and int(part) not in ids:
+                ids.append(int(part))
+    error = None
+    if len(ids) > MAX_COMPARE:
+        error = _("You can compare up to %(n)s institutions at a time.") % {"n": MAX_COMPARE}
+        ids = ids[:MAX_COMPARE]
+    rows = institutions_for_compare(ids)
+    for row in rows:
+        row.vacancy_list = _vacancy_list(row)
+    return render(
+        request, "institutions/compare.html", {"rows": rows, "error": error, "age_groups": AgeGroup}
+    )
