@@ -48,7 +48,6 @@ lint: $(VENV)/.installed
 
 test: $(VENV)/.installed node_modules/.installed var/.i18n system-packages lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py collectstatic --no-input -v0
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q
 
 messages: $(VENV)/.installed

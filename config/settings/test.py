@@ -10,3 +10,6 @@ STORAGES = {
 }
 AXES_ENABLED = True
 TUOYU_SMS_BACKEND = "tuoyu.core.notifications.OutboxOnlySmsBackend"
+# Serve static files from the finders (no collectstatic needed before a test run).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -48,6 +48,7 @@ class InstitutionListAPI(GenericAPIView):
     serializer_class = InstitutionListSerializer
 
     @extend_schema(
+        operation_id="institutions_list",
         parameters=SEARCH_PARAMETERS,
         responses=inline_serializer(
             "InstitutionPage",
@@ -91,6 +92,7 @@ class InstitutionDetailAPI(GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = InstitutionDetailSerializer
 
+    @extend_schema(operation_id="institutions_retrieve")
     def get(self, request, pk: int):
         institution = public_institution_detail(pk)
         if institution is None or institution.status != InstitutionStatus.FILED:

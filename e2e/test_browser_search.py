@@ -1,0 +1,295 @@
+"""The public search in a real browser: map markers, the 普惠 + 托小班 filter, a detail page and a comparison.
+
+Data is written through the real services (the district's regions, the deterministic demo seed and three
+institutions of our own whose place in the filter we know), and Chromium talks only to the live server:
+the tile server and anything else off this machine is aborted, so the map draws markers on a grey
+background. Screenshots of every page at phone and desktop size are kept for people to look at.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.db.models import F
+
+from tuoyu.institutions.demo import make_uscc, seed_district
+from tuoyu.institutions.models import (
+    AgeGroup,
+    Institution,
+    InstitutionStatus,
+    InstitutionType,
+    Ownership,
+    PriceType,
+    RegistrationBody,
+    ServiceType,
+)
+from tuoyu.institutions.services import ClassSpec, FeeSpec, institution_create, institution_transition
+from tuoyu.regions.selectors import area_unit, grassroots_units
+from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}  # the live server; everything else is aborted
+PAGE_SIZE = 20  # the search view's default page size: the unfiltered list shows at most this many
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1366, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
+}
+
+
+@dataclass
+class District:
+    wanted: Institution  # 普惠 with a free place in a 托小班: must be listed
+    full_toddler: Institution  # 普惠, but its 托小班 is full: must not be listed
+    not_puhui: Institution  # a free 托小班 place, but not 普惠: must not be listed
+    filed_count: int = 0
+
+
+def _known_institution(
+    rng: random.Random, serial: int, *, label: str, is_puhui: bool, classes: list[ClassSpec]
+) -> Institution:
+    units = list(grassroots_units())
+    unit = units[serial % len(units)]
+    public = is_puhui
+    body = RegistrationBody.PUBLIC_INSTITUTION if public else RegistrationBody.ENTERPRISE
+    fields = {
+        "name": f"示例·测试{label}托育园",
+        "type": InstitutionType.CHILDCARE,
+        "ownership": Ownership.PUBLIC if public else Ownership.PRIVATE,
+        "is_puhui": is_puhui,
+        "registration_body": body,
+        "uscc": make_uscc(rng, body, area_unit().code),
+        "legal_representative": "示例测试",
+        "unit": unit,
+        "address": f"{unit.name}示例路{serial}号",
+        # Each at its own street's centre, so the three markers never sit on top of each other.
+        "lat": unit.center_lat,
+        "lng": unit.center_lng,
+        "phone": "023-52000000",
+        "opens_at": time(7, 30),
+        "closes_at": time(17, 30),
+        "open_days": "周一至周五",
+        "offers_full_day": True,
+    }
+    fees = [
+        FeeSpec(
+            service_type=ServiceType.FULL_DAY,
+            amount=Decimal("1200"),
+            price_type=PriceType.GOVERNMENT_GUIDED if public else PriceType.MARKET,
+        )
+    ]
+    institution = institution_create(fields=fields, classes=classes, fees=fees, is_demo=True)
+    return institution_transition(
+        institution=institution,
+        to_status=InstitutionStatus.FILED,
+        filing_number=f"开州托备〔2026〕{9000 + serial:04d}",
+        on=date(2026, 1, serial),
+        note="browser test",
+    )
+
+
+@pytest.fixture
+def district(transactional_db) -> District:
+    regions_load_file(path=KAIZHOU_FILE)
+    seed_district(count=40)
+    rng = random.Random(9000)
+    toddler = AgeGroup.TODDLER
+    known = District(
+        wanted=_known_institution(
+            rng,
+            1,
+            label="甲",
+            is_puhui=True,
+            classes=[ClassSpec(name="托小班1", age_group=toddler, capacity=15, enrolled=10)],
+        ),
+        full_toddler=_known_institution(
+            rng,
+            2,
+            label="乙",
+            is_puhui=True,
+            classes=[
+                ClassSpec(name="托小班1", age_group=toddler, capacity=15, enrolled=15),
+                ClassSpec(name="乳儿班1", age_group=AgeGroup.INFANT, capacity=10, enrolled=4),
+            ],
+        ),
+        not_puhui=_known_institution(
+            rng,
+            3,
+            label="丙",
+            is_puhui=False,
+            classes=[ClassSpec(name="托小班1", age_group=toddler, capacity=15, enrolled=3)],
+        ),
+    )
+    known.filed_count = Institution.objects.filter(status=InstitutionStatus.FILED).count()
+    return known
+
+
+def expected_puhui_toddler_ids() -> set[int]:
+    """Written apart from the selector on purpose: a join, where the view uses an EXISTS subquery."""
+    return set(
+        Institution.objects.filter(
+            status=InstitutionStatus.FILED,
+            is_puhui=True,
+            classes__age_group=AgeGroup.TODDLER,
+            classes__enrolled__lt=F("classes__capacity"),
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+@dataclass
+class Watch:
+    """What the page did that the assertions in the steps cannot see."""
+
+    blocked: list[str] = field(default_factory=list)  # off-machine requests we aborted (map tiles)
+    page_errors: list[str] = field(default_factory=list)  # uncaught JavaScript exceptions
+    console_errors: list[str] = field(default_factory=list)  # e.g. CSP violations
+    bad_responses: list[str] = field(default_factory=list)  # 4xx/5xx from the live server
+
+
+def _keep_local(route, watch: Watch) -> None:
+    url = urlparse(route.request.url)
+    if url.scheme in ("data", "blob") or url.hostname in LOCAL_HOSTS:
+        route.continue_()
+    else:
+        watch.blocked.append(url.hostname or route.request.url)
+        route.abort()
+
+
+def _watch(page, watch: Watch) -> None:
+    page.on("pageerror", lambda exc: watch.page_errors.append(str(exc)))
+
+    def on_console(message):
+        # Aborted tiles log "Failed to load resource"; real failures are caught by on_response below.
+        if message.type == "error" and "Failed to load resource" not in message.text:
+            watch.console_errors.append(message.text)
+
+    def on_response(response):
+        url = urlparse(response.url)
+        if url.hostname in LOCAL_HOSTS and response.status >= 400 and url.path != "/favicon.ico":
+            watch.bad_responses.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+
+
+def _listed_ids(page) -> list[int]:
+    return [int(i) for i in page.locator("li.result").evaluate_all("els => els.map(e => e.dataset.id)")]
+
+
+def _wait_for_markers(page) -> int:
+    page.wait_for_selector(".inst-marker")
+    return page.locator(".inst-marker").count()
+
+
+def _shot(page, folder: Path, name: str) -> Path:
+    # Full page, after web fonts and images settle, so the CJK glyphs are in the picture.
+    page.evaluate("() => document.fonts.ready")
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_map_search_filter_detail_and_compare(size, district, live_server, chromium, output_dir):
+    shots = {
+        step: output_dir / f"{size}-{step}.png" for step in ("search", "filtered", "institution", "compare")
+    }
+    for path in shots.values():
+        path.unlink(missing_ok=True)  # an old run's file must not satisfy the existence checks below
+
+    # A Chinese-speaking family's phone or computer: LocaleMiddleware follows Accept-Language.
+    context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **VIEWPORTS[size])
+    watch = Watch()
+    context.route("**/*", lambda route: _keep_local(route, watch))
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    _watch(page, watch)
+    try:
+        # --- the map page: Leaflet from our static files, one marker per listed institution ---------
+        with page.expect_response(lambda r: r.url.endswith("/static/vendor/leaflet/leaflet.js")) as leaflet:
+            page.goto(f"{live_server.url}/institutions/", wait_until="load")
+        assert leaflet.value.status == 200
+        assert page.evaluate("() => typeof L === 'object' && typeof L.version === 'string'")
+        assert page.get_attribute("html", "lang") == "zh-hans"
+        markers = _wait_for_markers(page)
+        listed = _listed_ids(page)
+        assert len(listed) == min(PAGE_SIZE, district.filed_count)
+        assert markers == len(listed) > 0
+        shots["search"] = _shot(page, output_dir, f"{size}-search")
+
+        # --- filter: 普惠 only, with a free place in a 托小班 ----------------------------------------
+        page.select_option("select[name=puhui]", "true")
+        page.select_option("select[name=age_group]", AgeGroup.TODDLER.value)
+        with page.expect_navigation(wait_until="load"):
+            page.click("#filter-form button[type=submit]")
+        query = parse_qs(urlparse(page.url).query)
+        assert query["puhui"] == ["true"]
+        assert query["age_group"] == ["toddler"]
+        assert page.input_value("select[name=puhui]") == "true"  # the form keeps the choice
+
+        expected = expected_puhui_toddler_ids()
+        assert district.wanted.pk in expected
+        assert district.full_toddler.pk not in expected
+        assert district.not_puhui.pk not in expected
+        assert 2 <= len(expected) <= PAGE_SIZE  # two to compare, and all of them on the first page
+
+        markers = _wait_for_markers(page)
+        listed = _listed_ids(page)
+        assert set(listed) == expected
+        assert len(listed) == len(expected)  # no institution listed twice
+        assert page.get_by_test_id("result-count").inner_text().startswith(str(len(expected)))
+        assert markers == len(listed)
+        assert page.locator(".inst-marker.puhui").count() == markers
+        badges = page.locator("li.result .result-head .badge.puhui")
+        assert badges.count() == len(listed)
+        assert all("普惠" in text for text in badges.all_inner_texts())
+        filtered_url = page.url
+        shots["filtered"] = _shot(page, output_dir, f"{size}-filtered")
+
+        # --- one institution's page ------------------------------------------------------------------
+        wanted = district.wanted
+        with page.expect_navigation(wait_until="load"):
+            page.click(f'li.result[data-id="{wanted.pk}"] a.result-name')
+        assert urlparse(page.url).path == f"/institutions/{wanted.pk}/"
+        assert page.locator("h1").inner_text() == wanted.name
+        assert page.get_by_test_id("filing-number").inner_text() == wanted.filing_number
+        assert _wait_for_markers(page) == 1
+        shots["institution"] = _shot(page, output_dir, f"{size}-institution")
+
+        # --- back to the list, tick two, compare -----------------------------------------------------
+        page.go_back(wait_until="load")
+        assert page.url == filtered_url
+        _wait_for_markers(page)
+        listed = _listed_ids(page)
+        other = next(pk for pk in listed if pk != wanted.pk)
+        for pk in (wanted.pk, other):
+            page.check(f'li.result[data-id="{pk}"] input[name=ids][form=compare-form]')
+        with page.expect_navigation(wait_until="load"):
+            page.click("#compare-form button[type=submit]")
+        assert urlparse(page.url).path == "/institutions/compare/"
+        assert sorted(int(i) for i in parse_qs(urlparse(page.url).query)["ids"]) == sorted([wanted.pk, other])
+
+        names = dict(Institution.objects.filter(pk__in=[wanted.pk, other]).values_list("pk", "name"))
+        in_list_order = [names[pk] for pk in listed if pk in names]  # checkboxes submit in document order
+        headers = page.get_by_test_id("compare-table").locator("thead th").all_inner_texts()
+        assert headers[1:] == in_list_order
+        shots["compare"] = _shot(page, output_dir, f"{size}-compare")
+    finally:
+        context.close()
+
+    for step, path in shots.items():
+        assert path.is_file() and path.stat().st_size > 0, f"no {step} screenshot at {path}"
+    assert watch.page_errors == []
+    assert watch.console_errors == []
+    assert watch.bad_responses == []

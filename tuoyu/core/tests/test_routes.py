@@ -1,0 +1,142 @@
+"""Walks every URL the project serves and proves each is public on purpose or needs a role.
+
+A new route fails this test until it is either listed in PUBLIC_ROUTES (and marked @public) or
+declares its roles with @role_required; the role check is then exercised with a wrong-role user.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tuoyu.accounts.models import Role
+from tuoyu.core.access import ANY_SIGNED_IN, is_public, roles_of
+
+PUBLIC_ROUTES = {
+    "institutions:home",
+    "institutions:search",
+    "institutions:compare",
+    "institutions:detail",
+    "core:healthz",
+    "core:large_text",
+    "accounts:login",
+    "accounts:phone_login",
+    "accounts:logout",
+    "set_language",
+    "api:regions",
+    "api:institutions",
+    "api:institution",
+    "schema",
+    "api-docs",
+    "admin:login",
+}
+
+# Routes whose only purpose is a POST; a GET answers 405 and that is fine.
+POST_ONLY = {"core:large_text", "set_language", "accounts:logout"}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield (
+                prefix + str(entry.pattern),
+                (f"{namespace}{entry.name}" if entry.name else None),
+                entry.callback,
+            )
+
+
+def all_routes():
+    return list(_walk(get_resolver().url_patterns))
+
+
+def _concrete(route: str, sample_id: int) -> str | None:
+    """Fill converters with a sample value; skip admin's regex catch-alls, covered by the admin checks."""
+    if route.startswith("^") or "(?P<" in route:
+        return None
+    path = re.sub(r"<int:\w+>", str(sample_id), route)
+    path = re.sub(r"<(?:str|slug|path):\w+>", "x", path)
+    path = re.sub(r"<\w+>", "x", path)
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+def test_every_public_route_is_on_the_allowlist_and_nothing_else_is_public():
+    public = {name for _, name, view in all_routes() if name and is_public(view)}
+    public |= {
+        name for _, name, view in all_routes() if name and getattr(view, "login_required", True) is False
+    }
+    assert public == PUBLIC_ROUTES
+
+
+def test_every_non_public_route_declares_its_roles_or_is_the_admin():
+    missing = [
+        name or route
+        for route, name, view in all_routes()
+        if name not in PUBLIC_ROUTES and not route.startswith("admin/") and roles_of(view) is None
+    ]
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_sign_in_on_every_non_public_route(client, make_institution):
+    institution = make_institution()
+    checked = 0
+    for route, name, _view in all_routes():
+        url = _concrete(route, institution.pk)
+        if url is None:
+            continue
+        response = client.get(url)
+        if name in PUBLIC_ROUTES:
+            expected = {302, 405} if name in POST_ONLY else {200, 302}
+            assert response.status_code in expected, (url, response.status_code)
+        elif url.startswith("/api/"):
+            assert response.status_code == 401, url
+        else:
+            assert response.status_code == 302, url
+            assert "/accounts/login/" in response["Location"] or "/admin/login/" in response["Location"], url
+        checked += 1
+    assert checked >= len(PUBLIC_ROUTES)
+
+
+@pytest.mark.django_db
+def test_role_routes_refuse_every_other_role_and_admit_theirs(client, make_institution, kaizhou):
+    from tuoyu.accounts.models import User
+    from tuoyu.regions.models import Department, Unit
+
+    institution = make_institution()
+    users = {}
+    for role in Role.values:
+        extra = {}
+        if role == Role.DEPARTMENT_OFFICER:
+            extra["department"] = Department.objects.get(code="KZ-SCJG")
+        if role == Role.STREET_OFFICER:
+            extra["unit"] = Unit.objects.get(name="汉丰街道")
+        users[role] = User.objects.create_user(
+            username=f"u-{role}", password="x-long-password", role=role, **extra
+        )
+    exercised = 0
+    for route, _name, view in all_routes():
+        roles = roles_of(view)
+        url = _concrete(route, institution.pk)
+        if roles is None or url is None:
+            continue
+        for role, user in users.items():
+            client.force_login(user)
+            status = client.get(url).status_code
+            allowed = ANY_SIGNED_IN in roles or role in roles
+            assert (status != 403) == allowed, (url, role, status)
+        exercised += 1
+    assert exercised >= 1
+
+
+@pytest.mark.django_db
+def test_the_admin_is_only_for_system_administrators(client, sys_admin, reviewer, family):
+    client.force_login(family)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(reviewer)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(sys_admin)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/institutions/institution/").status_code == 200

@@ -1,0 +1,64 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_health_endpoint_answers_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_large_text_mode_is_a_button_that_works_without_javascript(client, kaizhou):
+    assert 'class="large-text"' not in client.get("/").content.decode()
+    response = client.post("/prefs/large-text/", {"next": "/institutions/"})
+    assert response.status_code == 302 and response["Location"] == "/institutions/"
+    assert 'class="large-text"' in client.get("/").content.decode()
+    client.post("/prefs/large-text/", {"next": "/"})
+    assert 'class="large-text"' not in client.get("/").content.decode()
+
+
+def test_large_text_toggle_never_redirects_off_site(client):
+    response = client.post("/prefs/large-text/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_pages_carry_a_content_security_policy(client, kaizhou):
+    assert "script-src 'self'" in client.get("/").headers["Content-Security-Policy"]
+
+
+def test_production_settings_pass_the_deployment_checks():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "a-production-like-secret-" + "k" * 40,
+        "ALLOWED_HOSTS": "tuoyu.example.gov.cn",
+        "DATABASE_URL": "sqlite:///" + str(settings.BASE_DIR / "var" / "deploy-check.sqlite3"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
