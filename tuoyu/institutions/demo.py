@@ -251,6 +251,14 @@ def seed_district(*, count: int = 100, seed: int = 2026) -> int:
 # --- synthetic trees for the city and national scales -----------------------------------------------
 
 
+LEVEL_SUFFIX = {
+    Unit.Level.PROVINCE: "省",
+    Unit.Level.CITY: "市",
+    Unit.Level.DISTRICT: "县",
+    Unit.Level.TOWN: "镇",
+}
+
+
 def _synthetic_tree(
     rng: random.Random, provinces: int, cities: int, counties: int, towns: int, *, root_name: str
 ) -> list[Unit]:
@@ -286,7 +294,7 @@ def _synthetic_tree(
                 rows.append(
                     Unit(
                         code=code,
-                        name=f"示例{level.label[:2]}{code[len(SYNTHETIC_ROOT) + 1 :]}",
+                        name=f"示例{LEVEL_SUFFIX[level]}{code[len(SYNTHETIC_ROOT) + 1 :]}",
                         level=level,
                         parent=parent,
                         path=f"{parent.path}{code}/",
