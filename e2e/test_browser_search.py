@@ -7,6 +7,7 @@ background. Screenshots of every page at phone and desktop size are kept for peo
 """
 
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
@@ -248,7 +249,9 @@ def test_map_search_filter_detail_and_compare(size, district, live_server, chrom
         listed = _listed_ids(page)
         assert set(listed) == expected
         assert len(listed) == len(expected)  # no institution listed twice
-        assert page.get_by_test_id("result-count").inner_text().startswith(str(len(expected)))
+        # The sentence's word order differs by language ("10 institutions found" / "找到10家机构").
+        count_text = page.get_by_test_id("result-count").inner_text()
+        assert re.search(r"\d+", count_text).group() == str(len(expected))
         assert markers == len(listed)
         assert page.locator(".inst-marker.puhui").count() == markers
         badges = page.locator("li.result .result-head .badge.puhui")
