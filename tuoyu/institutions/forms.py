@@ -52,7 +52,7 @@ class InstitutionSearchForm(forms.Form):
         label=_("Order by"),
         required=False,
         choices=[
-            ("", _("Nearest first")),
+            ("", _("Nearest first, or by name without a place")),
             ("distance", _("Nearest first")),
             ("name", _("Name")),
             ("fee", _("Lowest fee")),
