@@ -51,7 +51,7 @@ test: $(VENV)/.installed node_modules/.installed var/.i18n system-packages lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --ignore=.venv --ignore=node_modules --ignore=var
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=e2e --ignore=bench --ignore=test-results
 
 bench: setup
 	$(PY) bench/run.py

@@ -16,7 +16,9 @@
   var markers = readJSON("map-markers") || [];
   var center = readJSON("map-center");
   var crs = el.dataset.crs || "wgs84";
-  var map = L.map(el, { zoomControl: true, attributionControl: true });
+  var map = L.map(el, { zoomControl: false, attributionControl: true });
+  // Leaflet's own zoom buttons carry English titles; the page gives them in its language.
+  L.control.zoom({ zoomInTitle: el.dataset.zoomIn || "Zoom in", zoomOutTitle: el.dataset.zoomOut || "Zoom out" }).addTo(map);
   L.tileLayer(el.dataset.tiles, {
     subdomains: el.dataset.subdomains || "abc",
     attribution: el.dataset.attribution || "",

@@ -7,6 +7,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
 from tuoyu.core.access import ANY_SIGNED_IN, public, role_required
+from tuoyu.core.validators import mask_middle
 
 from .forms import PhoneCodeForm, PhoneForm, StaffLoginForm
 from .services import phone_code_request
@@ -46,7 +47,9 @@ def phone_login(request):
             form.add_error("code", _("The code is wrong or has expired. Please request a new one."))
     else:
         form = PhoneForm()
-    return render(request, "accounts/phone_login.html", {"form": form, "step": step})
+    phone = form["phone"].value() or ""
+    masked = mask_middle(phone) if len(phone) == 11 else ""
+    return render(request, "accounts/phone_login.html", {"form": form, "step": step, "masked_phone": masked})
 
 
 @role_required(ANY_SIGNED_IN)

@@ -188,7 +188,7 @@ def _draft(rng: random.Random, serial: int, unit: Unit, division: str, jitter_km
         + rng.choice("张王李赵刘陈杨黄周吴")
         + rng.choice(["敏", "伟", "芳", "静", "磊", "婷"]),
         "unit": unit,
-        "address": f"{unit.name}示例路{rng.randint(1, 399)}号",
+        "address": f"示例路{rng.randint(1, 399)}号",
         "lat": round(unit.center_lat + dlat, 6),
         "lng": round(unit.center_lng + dlng, 6),
         "phone": f"023-5{rng.randint(1000000, 9999999)}",

@@ -52,7 +52,7 @@ class InstitutionSearchForm(forms.Form):
         label=_("Order by"),
         required=False,
         choices=[
-            ("", _("Nearest first, or by name without a place")),
+            ("", _("Nearest first (by name if no place is given)")),
             ("distance", _("Nearest first")),
             ("name", _("Name")),
             ("fee", _("Lowest fee")),

@@ -10,6 +10,7 @@ from tuoyu.regions.selectors import area_unit, grassroots_units, latest_populati
 from .forms import InstitutionSearchForm, map_settings
 from .models import AGE_GROUP_SHORT, AgeGroup, InstitutionStatus
 from .selectors import (
+    SearchParams,
     headline_numbers,
     institutions_for_compare,
     public_institution_detail,
@@ -18,6 +19,8 @@ from .selectors import (
 )
 
 MAX_COMPARE = 3
+HOME_MARKERS = 100
+HOME_RADIUS_KM = 100
 
 
 def _markers(rows, crs: str) -> list[dict]:
@@ -51,6 +54,15 @@ def home(request):
         population = population_total(area, year)
         numbers["slots_per_1000"] = round(1000 * numbers["slots"] / population, 2) if population else None
         numbers["population_year"] = year
+    markers = []
+    if area is not None and area.center_lat is not None:
+        # The home map shows what is near the district's centre, bounded so a large area stays cheap.
+        nearby = search_institutions(
+            SearchParams(
+                near=(area.center_lat, area.center_lng), radius_km=HOME_RADIUS_KM, page_size=HOME_MARKERS
+            )
+        )
+        markers = _markers(nearby.rows, map_settings()["crs"])
     return render(
         request,
         "institutions/home.html",
@@ -60,6 +72,7 @@ def home(request):
             "units": grassroots_units(area),
             "map": map_settings(),
             "form": InstitutionSearchForm(),
+            "markers": markers,
         },
     )
 

@@ -63,3 +63,24 @@ def test_production_refuses_to_start_without_a_secret_key():
         timeout=120,
     )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_an_unknown_page_says_so_in_chinese(client, kaizhou):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面" in response.content.decode() and 'lang="zh-hans"' in response.content.decode()
+
+
+def test_a_wrong_role_gets_a_plain_refusal_page(client, kaizhou, family, rf):
+    from django.core.exceptions import PermissionDenied
+
+    from tuoyu.core.access import role_required
+
+    @role_required("hc_reviewer")
+    def reviewers_only(request):
+        raise AssertionError("must not run")
+
+    request = rf.get("/x")
+    request.user = family
+    with pytest.raises(PermissionDenied):
+        reviewers_only(request)

@@ -233,3 +233,51 @@ def test_demo_records_are_marked_synthetic(client, kaizhou):
     assert Institution.objects.filter(is_demo=True).count() == 12
     assert all(name.startswith("示例") for name in Institution.objects.values_list("name", flat=True))
     assert "示例数据" in client.get("/").content.decode()
+
+
+def test_the_home_map_shows_filed_institutions_only(client, make_institution):
+    import json
+    import re
+
+    filed = make_institution()
+    draft = make_institution(status="draft")
+    html = client.get("/").content.decode()
+    markers = json.loads(
+        re.search(r'<script id="map-markers" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
+    assert [m["id"] for m in markers] == [filed.pk]
+    assert draft.name not in html
+
+
+def test_markers_are_sent_in_the_map_providers_coordinate_system(client, make_institution, settings):
+    import json
+    import re
+
+    from tuoyu.core.geo import wgs84_to_gcj02
+
+    institution = make_institution()
+
+    def first_marker():
+        html = client.get("/institutions/").content.decode()
+        return json.loads(
+            re.search(r'<script id="map-markers" type="application/json">(.*?)</script>', html, re.S).group(1)
+        )[0]
+
+    settings.TUOYU_MAP_CRS = "gcj02"
+    marker = first_marker()
+    expected = wgs84_to_gcj02(institution.lat, institution.lng)
+    assert (marker["lat"], marker["lng"]) == (round(expected[0], 6), round(expected[1], 6))
+    settings.TUOYU_MAP_CRS = "wgs84"
+    marker = first_marker()
+    assert (marker["lat"], marker["lng"]) == (round(institution.lat, 6), round(institution.lng, 6))
+
+
+def test_a_tap_on_a_gcj02_map_is_converted_back_before_searching(client, make_institution):
+    from tuoyu.core.geo import wgs84_to_gcj02
+
+    institution = make_institution()
+    glat, glng = wgs84_to_gcj02(institution.lat, institution.lng)
+    body = client.get("/api/v1/institutions/", {"near": f"{glat},{glng}", "crs": "gcj02"}).json()
+    assert body["results"][0]["distance_km"] < 0.001
+    raw = client.get("/api/v1/institutions/", {"near": f"{glat},{glng}"}).json()
+    assert raw["results"][0]["distance_km"] > 0.2  # the offset in Kaizhou is several hundred metres
