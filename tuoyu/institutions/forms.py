@@ -105,17 +105,16 @@ class InstitutionSearchForm(forms.Form):
             # A click on a GCJ-02 map: convert back to the WGS-84 we store.
             data["near"] = from_map_crs(near[0], near[1], "gcj02")
         place = (data.get("place") or "").strip()
-        if place and data.get("near") is None:
+        # A typed place wins over a point carried over from an earlier tap (the hidden `near` field):
+        # the map's own tap clears `place`, so both arrive together only when the place is newer.
+        if place:
             area = area_unit()
             matches = Unit.objects.filter(name__icontains=place, center_lat__isnull=False)
             if area is not None:
                 matches = matches.filter(path__startswith=area.path)
             unit = matches.order_by("depth", "sort_order").first()
             if unit is None:
-                self.add_error(
-                    "place",
-                    _("We could not find %(place)s. Try the name of a street or town.") % {"place": place},
-                )
+                self.add_error("place", _("We could not find %(place)s. Try the name of a street or town.") % {"place": place})
             else:
                 data["near"] = (unit.center_lat, unit.center_lng)
                 data["place_unit"] = unit

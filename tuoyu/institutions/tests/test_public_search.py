@@ -281,3 +281,12 @@ def test_a_tap_on_a_gcj02_map_is_converted_back_before_searching(client, make_in
     assert body["results"][0]["distance_km"] < 0.001
     raw = client.get("/api/v1/institutions/", {"near": f"{glat},{glng}"}).json()
     assert raw["results"][0]["distance_km"] > 0.2  # the offset in Kaizhou is several hundred metres
+
+
+def test_a_newly_typed_place_wins_over_an_earlier_tap_on_the_map(client, make_institution):
+    from tuoyu.regions.models import Unit
+
+    manyue = make_institution(unit=Unit.objects.get(name="满月乡"))
+    make_institution()
+    body = client.get("/api/v1/institutions/", {"near": "31.175,108.395", "place": "满月", "radius_km": 100}).json()
+    assert body["results"][0]["id"] == manyue.pk
