@@ -1,5 +1,8 @@
 """Settings shared by development, test and production."""
 
+import os
+from pathlib import Path
+
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, database_from_env, env_bool, env_list, env_str
@@ -95,7 +98,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Front-end packages come from npm (package.json + lock) and are collected, never copied in.

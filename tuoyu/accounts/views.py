@@ -10,6 +10,7 @@ from tuoyu.core.access import ANY_SIGNED_IN, public, role_required
 from tuoyu.core.validators import mask_middle
 
 from .forms import PhoneCodeForm, PhoneForm, StaffLoginForm
+from .models import GOVERNMENT_ROLES
 from .services import phone_code_request
 
 
@@ -57,7 +58,9 @@ def me(request):
     memberships = []
     if hasattr(request.user, "institution_memberships"):
         memberships = list(request.user.institution_memberships.select_related("institution"))
-    return render(request, "accounts/me.html", {"memberships": memberships})
+    return render(
+        request, "accounts/me.html", {"memberships": memberships, "government_roles": GOVERNMENT_ROLES}
+    )
 
 
 logout = auth_views.LogoutView.as_view()

@@ -114,7 +114,10 @@ class InstitutionSearchForm(forms.Form):
                 matches = matches.filter(path__startswith=area.path)
             unit = matches.order_by("depth", "sort_order").first()
             if unit is None:
-                self.add_error("place", _("We could not find %(place)s. Try the name of a street or town.") % {"place": place})
+                self.add_error(
+                    "place",
+                    _("We could not find %(place)s. Try the name of a street or town.") % {"place": place},
+                )
             else:
                 data["near"] = (unit.center_lat, unit.center_lng)
                 data["place_unit"] = unit

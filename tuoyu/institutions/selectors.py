@@ -5,6 +5,7 @@ classes, whatever the number of rows. Distances are computed in Python on the ca
 so the same code runs on SQLite and PostgreSQL without a spatial extension.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -201,3 +202,11 @@ def headline_numbers(area: Unit | None) -> dict:
         "vacancies": slots - (totals["enrolled"] or 0),
         "puhui_share": round(100 * (totals["puhui_slots"] or 0) / slots, 1) if slots else None,
     }
+
+
+def register_for_export(*, unit: Unit | None = None) -> Iterator[Institution]:
+    """Every institution in every status, for officials; iterated in chunks so a big register streams."""
+    qs = Institution.objects.select_related("unit").order_by("unit__sort_order", "unit__code", "name", "id")
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    return qs.iterator(chunk_size=2000)

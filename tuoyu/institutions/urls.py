@@ -9,4 +9,5 @@ urlpatterns = [
     path("institutions/", views.search, name="search"),
     path("institutions/compare/", views.compare, name="compare"),
     path("institutions/<int:pk>/", views.detail, name="detail"),
+    path("institutions/export.xlsx", views.export_register, name="export"),
 ]

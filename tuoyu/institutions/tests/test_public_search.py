@@ -288,5 +288,7 @@ def test_a_newly_typed_place_wins_over_an_earlier_tap_on_the_map(client, make_in
 
     manyue = make_institution(unit=Unit.objects.get(name="满月乡"))
     make_institution()
-    body = client.get("/api/v1/institutions/", {"near": "31.175,108.395", "place": "满月", "radius_km": 100}).json()
+    body = client.get(
+        "/api/v1/institutions/", {"near": "31.175,108.395", "place": "满月", "radius_km": 100}
+    ).json()
     assert body["results"][0]["id"] == manyue.pk
