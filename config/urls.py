@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("tuoyu.institutions.urls")),
     path("", include("tuoyu.core.urls")),
     path("accounts/", include("tuoyu.accounts.urls")),
+    path("filings/", include("tuoyu.filings.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", PublicSchemaView.as_view(), name="schema"),

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "tuoyu.accounts",
     "tuoyu.regions",
     "tuoyu.institutions",
+    "tuoyu.filings",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,11 @@ TUOYU_MAP_CRS = env_str("TUOYU_MAP_CRS", "gcj02")  # "gcj02" or "wgs84"
 TUOYU_MAP_ATTRIBUTION = env_str("TUOYU_MAP_ATTRIBUTION", "© 高德地图")
 TUOYU_SMS_BACKEND = env_str("TUOYU_SMS_BACKEND", "tuoyu.core.notifications.ConsoleSmsBackend")
 TUOYU_DEMO = env_bool("TUOYU_DEMO", True)
+# Filing numbers read 开州托备〔2025〕0012: the prefix is the district's own.
+TUOYU_FILING_PREFIX = env_str("TUOYU_FILING_PREFIX", "开州托备")
+TUOYU_ISSUER = env_str("TUOYU_ISSUER", "重庆市开州区卫生健康委员会")
+# Uploaded materials live outside the web root and are served only after an access check.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 TUOYU_OTP_TTL_SECONDS = 300
 TUOYU_OTP_MAX_PER_HOUR = 5
 TUOYU_OTP_MAX_ATTEMPTS = 5

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
 
-from .models import OutboxMessage
+from .models import CalendarDay, OutboxMessage
 
 
 @admin.register(OutboxMessage)
@@ -17,3 +19,17 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "created_at",
         "sent_at",
     ]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "weekday", "is_workday", "name", "note"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+    search_fields = ["name", "note"]
+
+    @admin.display(description=_("weekday"), ordering="date")
+    def weekday(self, obj: CalendarDay) -> str:
+        # The weekday shows a slip at a glance: an adjusted working day belongs on a Saturday or Sunday.
+        # Django's own catalogue translates the day names.
+        return formats.date_format(obj.date, "l")

@@ -31,3 +31,34 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient}"
+
+
+class CalendarDay(models.Model):
+    """One day of the official calendar as the system administrator sets it.
+
+    A row overrides chinesecalendar for its date. It is also how next year gets in before the package
+    knows it: the State Council publishes the holidays each November, and a release follows later.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    # One flag covers both kinds of exception: a rest day on a weekday, a working day on a weekend (调休).
+    is_workday = models.BooleanField(
+        _("working day"),
+        default=False,
+        help_text=_(
+            "Unticked: an official holiday or rest day. "
+            "Ticked: a working day, such as a weekend day worked in exchange for a holiday."
+        ),
+    )
+    name = models.CharField(
+        _("name"), max_length=50, help_text=_("The holiday, as the State Council's notice names it.")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.name}"

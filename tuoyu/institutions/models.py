@@ -34,6 +34,19 @@ class RegistrationBody(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise (市场监管部门)")  # USCC prefix 91/92/93
 
 
+# The first two characters of a unified social credit code name the registering authority and the
+# kind of legal person (GB 32100-2015): 12 事业单位 (编制部门), 52 社会服务机构 (民政), 91 企业 (市场监管).
+USCC_PREFIXES = {
+    RegistrationBody.PUBLIC_INSTITUTION: ("12",),
+    RegistrationBody.SOCIAL_ORGANISATION: ("52",),
+    RegistrationBody.ENTERPRISE: ("91",),
+}
+
+
+def uscc_matches_body(uscc: str, body: str) -> bool:
+    return uscc[:2] in USCC_PREFIXES.get(body, ())
+
+
 class AgeGroup(models.TextChoices):
     INFANT = "infant", _("Infant class (6–12 months)")  # 乳儿班
     TODDLER = "toddler", _("Toddler class (12–24 months)")  # 托小班
@@ -114,6 +127,7 @@ class Institution(models.Model):
     offers_half_day = models.BooleanField(_("half day"), default=False)
     offers_hourly = models.BooleanField(_("hourly"), default=False)
     offers_temporary = models.BooleanField(_("temporary"), default=False)
+    serves_meals = models.BooleanField(_("serves meals"), default=False)
     description = models.TextField(_("introduction"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=InstitutionStatus.choices, default=InstitutionStatus.DRAFT
@@ -196,6 +210,15 @@ class Institution(models.Model):
                     "lat": _(
                         "The location is outside the district this service covers. Please check the point on the map."
                     )
+                }
+            )
+        if self.uscc and self.registration_body and not uscc_matches_body(self.uscc, self.registration_body):
+            raise ValidationError(
+                {
+                    "registration_body": _(
+                        "The credit code %(code)s does not belong to a %(body)s: its first two characters show who registered it."
+                    )
+                    % {"code": self.uscc, "body": RegistrationBody(self.registration_body).label}
                 }
             )
         if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:

@@ -65,23 +65,53 @@ def _clean_all(objects: list[Any], exclude: list[str] | None = None) -> None:
         raise ValidationError(errors)
 
 
+def institution_validate(
+    *,
+    fields: dict[str, Any],
+    classes: list[ClassSpec],
+    fees: list[FeeSpec],
+    instance: Institution | None = None,
+) -> tuple[Institution, list[ClassGroup], list[Fee]]:
+    """Build unsaved rows and validate them all, reporting every problem at once. Nothing is written.
+
+    Filing review (and anything else that proposes register data) calls this before a person commits.
+    """
+    fields = dict(fields)
+    if fields.get("uscc"):
+        try:
+            fields["uscc"] = normalize_uscc(fields["uscc"])
+        except ValidationError as exc:
+            raise ValidationError({"uscc": exc.messages}) from exc
+    if instance is None:
+        institution = Institution(**fields, status=InstitutionStatus.DRAFT)
+    else:
+        institution = Institution.objects.get(pk=instance.pk)
+        for name, value in fields.items():
+            setattr(institution, name, value)
+    class_rows = [ClassGroup(institution=institution, **vars(spec)) for spec in classes]
+    fee_rows = [Fee(institution=institution, **vars(spec)) for spec in fees]
+    errors: dict[str, list] = {}
+    for rows, exclude in (([institution], None), (class_rows, ["institution"]), (fee_rows, ["institution"])):
+        try:
+            _clean_all(rows, exclude=exclude)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                errors.setdefault(key, []).extend(messages)
+    names = [row.name for row in class_rows]
+    if len(names) != len(set(names)):
+        errors.setdefault("classes", []).append(_("Each class needs its own name."))
+    if errors:
+        raise ValidationError(errors)
+    return institution, class_rows, fee_rows
+
+
 @transaction.atomic
 def institution_create(
     *, fields: dict[str, Any], classes: list[ClassSpec], fees: list[FeeSpec], by=None, is_demo: bool = False
 ) -> Institution:
     """A new institution in draft, with its classes and fees, all validated before anything is written."""
-    fields = dict(fields)
-    if "uscc" in fields:
-        try:
-            fields["uscc"] = normalize_uscc(fields["uscc"])
-        except ValidationError as exc:
-            raise ValidationError({"uscc": exc.messages}) from exc
-    institution = Institution(**fields, status=InstitutionStatus.DRAFT, is_demo=is_demo)
-    class_rows = [ClassGroup(institution=institution, **vars(spec)) for spec in classes]
-    fee_rows = [Fee(institution=institution, **vars(spec)) for spec in fees]
-    _clean_all([institution])
-    _clean_all(class_rows, exclude=["institution"])
-    _clean_all(fee_rows, exclude=["institution"])
+    institution, class_rows, fee_rows = institution_validate(fields=fields, classes=classes, fees=fees)
+    institution.is_demo = is_demo
     institution.save()
     for row in class_rows + fee_rows:
         row.institution = institution
@@ -89,6 +119,62 @@ def institution_create(
     Fee.objects.bulk_create(fee_rows)
     institution_refresh_totals(institution=institution)
     return institution
+
+
+@transaction.atomic
+def institution_apply_change(
+    *,
+    institution: Institution,
+    fields: dict[str, Any],
+    classes: list[ClassSpec],
+    fees: list[FeeSpec],
+    by=None,
+) -> Institution:
+    """Apply approved register data (a filed change, 变更). Classes match by name; children already
+    enrolled stay enrolled, so a class that still has children cannot be removed or shrunk below them."""
+    locked = Institution.objects.select_for_update().get(pk=institution.pk)
+    current = {row.name: row for row in ClassGroup.objects.select_for_update().filter(institution=locked)}
+    kept = [
+        ClassSpec(
+            name=spec.name,
+            age_group=spec.age_group,
+            capacity=spec.capacity,
+            enrolled=current[spec.name].enrolled,
+        )
+        if spec.name in current
+        else spec
+        for spec in classes
+    ]
+    removed = [row for name, row in current.items() if name not in {spec.name for spec in classes}]
+    busy = [row.name for row in removed if row.enrolled]
+    if busy:
+        raise ValidationError(
+            {
+                "classes": [
+                    _("Class %(name)s still has enrolled children and cannot be removed.") % {"name": n}
+                    for n in busy
+                ]
+            }
+        )
+    validated, class_rows, fee_rows = institution_validate(
+        fields=fields, classes=kept, fees=fees, instance=locked
+    )
+    validated.save()
+    ClassGroup.objects.filter(pk__in=[row.pk for row in removed]).delete()
+    for row in class_rows:
+        existing = current.get(row.name)
+        if existing is not None:
+            existing.age_group, existing.capacity = row.age_group, row.capacity
+            existing.save(update_fields=["age_group", "capacity"])
+        else:
+            row.institution = validated
+            row.save()
+    Fee.objects.filter(institution=validated).delete()
+    for row in fee_rows:
+        row.institution = validated
+    Fee.objects.bulk_create(fee_rows)
+    institution_refresh_totals(institution=validated)
+    return validated
 
 
 @transaction.atomic

@@ -1,0 +1,58 @@
+"""Reads of the filing workflow, and the only way a filing reaches a user (access_* helpers)."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tuoyu.accounts.models import Role, User
+
+from .models import CoordinationCase, Filing, FilingStatus, Notice
+
+REVIEWER_ROLES = frozenset({Role.HC_REVIEWER, Role.HC_ADMIN})
+
+
+def filings_for_user(user: User) -> QuerySet[Filing]:
+    """An operator sees their own applications and those of institutions they act for; the health
+    commission sees all in its district; nobody else sees any."""
+    qs = Filing.objects.select_related("institution", "applicant")
+    if user.role in REVIEWER_ROLES:
+        return qs
+    if user.role == Role.INSTITUTION_OPERATOR:
+        return qs.filter(Q(applicant=user) | Q(institution__memberships__user=user)).distinct()
+    return qs.none()
+
+
+def access_filing_for_user(user: User, pk: int) -> Filing:
+    filing = filings_for_user(user).filter(pk=pk).first()
+    if filing is None:
+        raise Http404
+    return filing
+
+
+def review_queue(*, status: str = FilingStatus.SUBMITTED) -> QuerySet[Filing]:
+    """Oldest deadline first: what the reviewer must decide next."""
+    return (
+        Filing.objects.select_related("institution", "applicant")
+        .filter(status=status)
+        .order_by("due_on", "submitted_at", "id")
+    )
+
+
+def cases_for_user(user: User) -> QuerySet[CoordinationCase]:
+    """The health commission sees every case; a department officer only the cases their department is in."""
+    qs = CoordinationCase.objects.select_related("filing").prefetch_related("departments")
+    if user.role in REVIEWER_ROLES:
+        return qs
+    if user.role == Role.DEPARTMENT_OFFICER and user.department_id:
+        return qs.filter(departments=user.department_id)
+    return qs.none()
+
+
+def access_case_for_user(user: User, pk: int) -> CoordinationCase:
+    case = cases_for_user(user).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def public_notices() -> QuerySet[Notice]:
+    return Notice.objects.all()

@@ -1,0 +1,406 @@
+"""Operator and reviewer pages of the filing workflow. Views parse, authorise and render; every write
+is a service in services.py."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuoyu.accounts.models import Role
+from tuoyu.core.access import public, role_required
+from tuoyu.core.files import serve_private
+from tuoyu.core.forms import add_service_errors
+from tuoyu.core.workdays import deadline_status
+from tuoyu.institutions.forms import map_settings
+from tuoyu.institutions.models import Institution, InstitutionMembership
+
+from . import services
+from .data import INSTITUTION_FIELDS, ClassFormSet, FeeFormSet, InstitutionSection, StaffSection, describe
+from .forms import DecisionForm, DeregistrationForm, MaterialForm, OperatorRegistrationForm
+from .models import Filing, FilingKind, FilingMaterial, FilingStatus, MaterialKind
+from .selectors import REVIEWER_ROLES, access_filing_for_user, filings_for_user, review_queue
+from .workflow import EDITABLE_STATUSES
+
+OPERATOR = Role.INSTITUTION_OPERATOR
+REVIEWERS = tuple(REVIEWER_ROLES)
+BOOLEAN_FIELDS = {
+    "is_puhui",
+    "offers_full_day",
+    "offers_half_day",
+    "offers_hourly",
+    "offers_temporary",
+    "serves_meals",
+}
+CLASS_KEYS = ["name", "age_group", "capacity", "enrolled"]
+FEE_KEYS = ["service_type", "age_group", "amount", "period", "price_type"]
+STAFF_KEYS = ["total", "caregivers", "certified_caregivers", "health_staff"]
+MAX_ROWS = 40
+
+
+def _rows(post, prefix: str, keys: list[str]) -> list[dict]:
+    try:
+        total = min(int(post.get(f"{prefix}-TOTAL_FORMS", 0)), MAX_ROWS)
+    except ValueError:
+        total = 0
+    rows = []
+    for index in range(total):
+        row = {key: post.get(f"{prefix}-{index}-{key}", "").strip() for key in keys}
+        if post.get(f"{prefix}-{index}-DELETE") or not any(row.values()):
+            continue
+        rows.append(row)
+    return rows
+
+
+def data_from_post(post) -> dict:
+    """The raw values of the filing form, exactly as typed, for the draft."""
+    institution = {}
+    for name in INSTITUTION_FIELDS:
+        value = post.get(f"inst-{name}", "")
+        institution[name] = (
+            "on" if name in BOOLEAN_FIELDS and value else ("" if name in BOOLEAN_FIELDS else value.strip())
+        )
+    return {
+        "institution": institution,
+        "classes": _rows(post, "classes", CLASS_KEYS),
+        "fees": _rows(post, "fees", FEE_KEYS),
+        "staff": {key: post.get(f"staff-{key}", "").strip() for key in STAFF_KEYS},
+    }
+
+
+def _sections(data: dict, *, extra_class: bool = False, extra_fee: bool = False):
+    inst = InstitutionSection(
+        initial={
+            k: (v == "on") if k in BOOLEAN_FIELDS else v for k, v in (data.get("institution") or {}).items()
+        },
+        prefix="inst",
+    )
+    class_rows = list(data.get("classes") or []) + ([{}] if extra_class else [])
+    fee_rows = list(data.get("fees") or []) + ([{}] if extra_fee else [])
+    classes = ClassFormSet(initial=class_rows, prefix="classes")
+    fees = FeeFormSet(initial=fee_rows, prefix="fees")
+    staff = StaffSection(initial=data.get("staff") or {}, prefix="staff")
+    return inst, classes, fees, staff
+
+
+# --- operators -----------------------------------------------------------------------------------
+
+
+@public
+def register(request):
+    """An institution's operator opens an account and starts the filing (网上提交)."""
+    form = OperatorRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, filing = services.operator_register(
+                uscc=form.cleaned_data["uscc"],
+                registration_body=form.cleaned_data["registration_body"],
+                name=form.cleaned_data["name"],
+                legal_representative=form.cleaned_data["legal_representative"],
+                phone=form.cleaned_data["phone"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Your account is ready. Your user name is the credit code %(code)s.")
+                % {"code": user.username},
+            )
+            return redirect("filings:edit", pk=filing.pk)
+    return render(request, "filings/register.html", {"form": form})
+
+
+@role_required(OPERATOR)
+def my_filings(request):
+    filings = filings_for_user(request.user).order_by("-created_at")
+    institutions = Institution.objects.filter(memberships__user=request.user).select_related("unit")
+    return render(request, "filings/my_filings.html", {"filings": filings, "institutions": institutions})
+
+
+@role_required(OPERATOR)
+def edit(request, pk: int):
+    filing = access_filing_for_user(request.user, pk)
+    if filing.applicant_id != request.user.pk or filing.status not in EDITABLE_STATUSES:
+        return redirect("filings:detail", pk=filing.pk)
+    if filing.kind == FilingKind.DEREGISTRATION:
+        return redirect("filings:detail", pk=filing.pk)
+    missing: list[str] = []
+    extra_class = extra_fee = False
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        data = data_from_post(request.POST)
+        services.filing_save_draft(
+            filing=filing, by=request.user, data=data, pledge=bool(request.POST.get("pledge"))
+        )
+        filing.refresh_from_db()
+        if action == "add_class":
+            extra_class = True
+        elif action == "add_fee":
+            extra_fee = True
+        elif action == "submit":
+            try:
+                services.filing_submit(filing=filing, by=request.user)
+            except ValidationError as exc:
+                missing = exc.messages
+            else:
+                messages.success(
+                    request, _("Submitted. The health commission decides within 5 working days.")
+                )
+                return redirect("filings:detail", pk=filing.pk)
+        else:
+            messages.success(request, _("Draft saved. You can come back and finish it later."))
+            return redirect("filings:edit", pk=filing.pk)
+    inst, classes, fees, staff = _sections(filing.data, extra_class=extra_class, extra_fee=extra_fee)
+    return render(
+        request,
+        "filings/edit.html",
+        {
+            "filing": filing,
+            "inst": inst,
+            "classes": classes,
+            "fees": fees,
+            "staff": staff,
+            "missing": missing,
+            "comments": filing.comments.filter(version=filing.version)
+            if filing.status == FilingStatus.RETURNED
+            else [],
+            "map": map_settings(),
+            "materials": services.current_materials(filing),
+        },
+    )
+
+
+@role_required(OPERATOR)
+def materials(request, pk: int):
+    filing = access_filing_for_user(request.user, pk)
+    editable = filing.applicant_id == request.user.pk and filing.status in EDITABLE_STATUSES
+    form = MaterialForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not editable:
+            messages.error(request, _("This application can no longer be changed."))
+            return redirect("filings:detail", pk=filing.pk)
+        if form.is_valid():
+            try:
+                services.filing_add_material(
+                    filing=filing,
+                    by=request.user,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                    lease_start=form.cleaned_data["lease_start"],
+                    lease_end=form.cleaned_data["lease_end"],
+                    hygiene_passed=form.cleaned_data["hygiene_passed"] or None,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc, default_field="file")
+            else:
+                messages.success(request, _("Uploaded."))
+                return redirect("filings:materials", pk=filing.pk)
+    current = services.current_materials(filing)
+    checklist = [(kind, MaterialKind(kind).label, current.get(kind)) for kind in MaterialKind.values]
+    return render(
+        request,
+        "filings/materials.html",
+        {
+            "filing": filing,
+            "form": form,
+            "checklist": checklist,
+            "editable": editable,
+            "comments": filing.comments.filter(version=filing.version),
+        },
+    )
+
+
+@role_required(OPERATOR)
+@require_POST
+def material_remove(request, pk: int, material_pk: int):
+    filing = access_filing_for_user(request.user, pk)
+    material = get_object_or_404(FilingMaterial, pk=material_pk, filing=filing)
+    try:
+        services.filing_remove_material(material=material, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("filings:materials", pk=filing.pk)
+
+
+@role_required(OPERATOR, *REVIEWERS)
+def material_file(request, pk: int, material_pk: int):
+    """Materials are served only after this access check, never from a public URL."""
+    filing = access_filing_for_user(request.user, pk)
+    material = get_object_or_404(FilingMaterial, pk=material_pk, filing=filing)
+    return serve_private(material.file, download_name=material.original_name, inline=True)
+
+
+@role_required(OPERATOR, *REVIEWERS)
+def detail(request, pk: int):
+    filing = access_filing_for_user(request.user, pk)
+    events = filing.events.select_related("by")
+    comments = filing.comments.select_related("by")
+    status = (
+        deadline_status(due=filing.due_on)
+        if filing.due_on and filing.status == FilingStatus.SUBMITTED
+        else None
+    )
+    return render(
+        request,
+        "filings/detail.html",
+        {
+            "filing": filing,
+            "events": events,
+            "comments": comments,
+            "materials": filing.materials.filter(superseded=False),
+            "deadline": status,
+            "is_reviewer": request.user.role in REVIEWER_ROLES,
+            "is_owner": filing.applicant_id == request.user.pk,
+        },
+    )
+
+
+@role_required(OPERATOR)
+@require_POST
+def withdraw(request, pk: int):
+    filing = access_filing_for_user(request.user, pk)
+    try:
+        services.filing_withdraw(filing=filing, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("The application was withdrawn."))
+    return redirect("filings:mine")
+
+
+def _member_institution(user, pk: int) -> Institution:
+    membership = get_object_or_404(
+        InstitutionMembership.objects.select_related("institution"), institution_id=pk, user=user
+    )
+    return membership.institution
+
+
+@role_required(OPERATOR)
+@require_POST
+def start_change(request, institution_pk: int):
+    institution = _member_institution(request.user, institution_pk)
+    try:
+        filing = services.filing_start_change(institution=institution, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("filings:mine")
+    return redirect("filings:edit", pk=filing.pk)
+
+
+@role_required(OPERATOR)
+def start_deregistration(request, institution_pk: int):
+    institution = _member_institution(request.user, institution_pk)
+    form = DeregistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filing = services.filing_start_deregistration(
+                institution=institution,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                last_day=form.cleaned_data["last_day"],
+            )
+            filing = services.filing_submit(filing=filing, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("The deregistration was submitted to the health commission."))
+            return redirect("filings:detail", pk=filing.pk)
+    return render(request, "filings/deregister.html", {"form": form, "institution": institution})
+
+
+@role_required(OPERATOR, *REVIEWERS)
+def receipt(request, pk: int):
+    from .receipt import receipt_pdf
+
+    filing = access_filing_for_user(request.user, pk)
+    if filing.status != FilingStatus.APPROVED or not filing.receipt_code:
+        messages.error(request, _("A receipt exists only for an approved filing."))
+        return redirect("filings:detail", pk=filing.pk)
+    pdf = receipt_pdf(filing=filing, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename=receipt-{filing.pk}.pdf"
+    return response
+
+
+# --- reviewers -----------------------------------------------------------------------------------
+
+
+@role_required(*REVIEWERS)
+def queue(request):
+    status = request.GET.get("status", FilingStatus.SUBMITTED)
+    if status not in FilingStatus.values:
+        status = FilingStatus.SUBMITTED
+    today = timezone.localdate()
+    rows = list(review_queue(status=status))
+    for filing in rows:
+        filing.deadline = deadline_status(due=filing.due_on, today=today) if filing.due_on else None
+        filing.check_deadline = (
+            deadline_status(due=filing.check_due_on, today=today) if filing.check_due_on else None
+        )
+        filing.overdue_days = -filing.deadline.days_left if filing.deadline and filing.deadline.overdue else 0
+    return render(
+        request, "filings/queue.html", {"rows": rows, "status": status, "statuses": FilingStatus.choices}
+    )
+
+
+@role_required(*REVIEWERS)
+def review(request, pk: int):
+    filing = get_object_or_404(
+        Filing.objects.select_related("institution", "applicant").prefetch_related(
+            Prefetch("materials", queryset=FilingMaterial.objects.filter(superseded=False))
+        ),
+        pk=pk,
+    )
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
+        try:
+            if decision == "approve":
+                services.filing_approve(filing=filing, by=request.user, note=note)
+                messages.success(request, _("Approved. The filing number and receipt were issued."))
+            elif decision == "return":
+                comments = {
+                    key[len("comment-") :]: value
+                    for key, value in request.POST.items()
+                    if key.startswith("comment-")
+                }
+                services.filing_return(filing=filing, by=request.user, comments=comments, note=note)
+                messages.success(request, _("Returned for correction. The applicant was told."))
+            else:
+                services.filing_find_noncompliant(filing=filing, by=request.user, reasons=note)
+                messages.success(request, _("Non-compliance recorded and published."))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return redirect("filings:queue")
+    items = [
+        ("institution", _("Basic information")),
+        ("classes", _("Classes")),
+        ("fees", _("Fees")),
+        ("staff", _("Staff")),
+    ]
+    items += [(m.kind, m.get_kind_display()) for m in filing.materials.all()]
+    return render(
+        request,
+        "filings/review.html",
+        {
+            "filing": filing,
+            "data": filing.data,
+            "described": describe(filing.data),
+            "form": form,
+            "items": items,
+            "missing": services.filing_missing(filing),
+            "deadline": deadline_status(due=filing.due_on) if filing.due_on else None,
+            "check_deadline": deadline_status(due=filing.check_due_on) if filing.check_due_on else None,
+            "events": filing.events.select_related("by"),
+            "comments": filing.comments.select_related("by"),
+            "cases": filing.coordination_cases.all(),
+        },
+    )
