@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import Role, User
-from tuoyu.core.files import validate_upload
+from tuoyu.core.files import clean_original_name, file_named_by_kind, validate_upload
 from tuoyu.core.notifications import send_sms
 from tuoyu.core.validators import normalize_mobile, normalize_uscc
 from tuoyu.core.workdays import add_workdays
@@ -165,9 +165,9 @@ def filing_add_material(
     return FilingMaterial.objects.create(
         filing=locked,
         kind=kind,
-        file=upload,
+        file=file_named_by_kind(upload, kind=file_kind),
         file_kind=file_kind,
-        original_name=(upload.name or "")[:200],
+        original_name=clean_original_name(upload.name or ""),
         size=upload.size,
         lease_start=lease_start if kind == MaterialKind.PREMISES_LEASE else None,
         lease_end=lease_end if kind == MaterialKind.PREMISES_LEASE else None,
@@ -529,9 +529,17 @@ def filing_start_change(*, institution: Institution, by: User) -> Filing:
     if institution.status != InstitutionStatus.FILED:
         raise ValidationError(_("Only a filed institution can file a change."), code="status")
     _guard_no_open_filing(institution)
-    return Filing.objects.create(
-        kind=FilingKind.CHANGE, applicant=by, institution=institution, data=data_from_institution(institution)
+    data = data_from_institution(institution)
+    # The staff summary is not part of the register; carry it over from the last approved filing.
+    last = (
+        Filing.objects.filter(institution=institution, status=FilingStatus.APPROVED)
+        .exclude(kind=FilingKind.DEREGISTRATION)
+        .order_by("-decided_at")
+        .first()
     )
+    if last is not None:
+        data["staff"] = dict(last.data.get("staff") or {})
+    return Filing.objects.create(kind=FilingKind.CHANGE, applicant=by, institution=institution, data=data)
 
 
 @transaction.atomic
