@@ -57,25 +57,28 @@ def _raw_text(**kwargs) -> serializers.CharField:
 
 
 def _fields_of(form_class: type[forms.Form], names: list[str] | None = None) -> dict:
-    form = form_class()
+    # base_fields, not an instance: the institution form reads the streets from the database.
+    fields = form_class.base_fields
     return {
-        name: CheckboxField(required=False)
-        if isinstance(form.fields[name], forms.BooleanField)
-        else _raw_text()
-        for name in (names or list(form.fields))
+        name: CheckboxField(required=False) if isinstance(fields[name], forms.BooleanField) else _raw_text()
+        for name in (names or list(fields))
     }
 
 
 # The draft sections are built from the filing form itself, so the API and the page never disagree on
 # which fields exist.
-InstitutionDataSerializer = type(
-    "FilingInstitutionDataSerializer",
-    (serializers.Serializer,),
-    _fields_of(InstitutionSection, INSTITUTION_FIELDS),
+def _section(name: str, fields: dict) -> type[serializers.Serializer]:
+    return serializers.SerializerMetaclass(
+        name, (serializers.Serializer,), {"__module__": __name__, **fields}
+    )
+
+
+InstitutionDataSerializer = _section(
+    "FilingInstitutionDataSerializer", _fields_of(InstitutionSection, INSTITUTION_FIELDS)
 )
-ClassDataSerializer = type("FilingClassDataSerializer", (serializers.Serializer,), _fields_of(ClassRow))
-FeeDataSerializer = type("FilingFeeDataSerializer", (serializers.Serializer,), _fields_of(FeeRow))
-StaffDataSerializer = type("FilingStaffDataSerializer", (serializers.Serializer,), _fields_of(StaffSection))
+ClassDataSerializer = _section("FilingClassDataSerializer", _fields_of(ClassRow))
+FeeDataSerializer = _section("FilingFeeDataSerializer", _fields_of(FeeRow))
+StaffDataSerializer = _section("FilingStaffDataSerializer", _fields_of(StaffSection))
 
 
 class DeregistrationDataSerializer(serializers.Serializer):
@@ -328,3 +331,13 @@ class ReceiptSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=["valid", "changed", "deregistered", "unknown"])
     message = serializers.CharField(help_text="The result in words, in the request's language")
     institution = ReceiptInstitutionSerializer(allow_null=True)
+
+
+class FilingErrorSerializer(serializers.Serializer):
+    """What every refusal looks like (tuoyu.core.api.exception_handler shapes it)."""
+
+    message = serializers.CharField(help_text="One sentence a client can show as it is")
+    detail = serializers.CharField(required=False, help_text="For 401, 403 and 404")
+    errors = serializers.DictField(
+        required=False, help_text="For 400: the messages per field (`non_field_errors` for the whole)"
+    )

@@ -315,6 +315,13 @@ def filing_submit(*, filing: Filing, by: User) -> Filing:
         version=locked.version
     )
     _event(locked, from_status, by, snapshot=locked.data)
+    _notify_applicant(
+        locked,
+        _(
+            "The health commission received your application (version %(version)s). A decision is due by %(date)s."
+        )
+        % {"version": locked.version, "date": locked.due_on.isoformat()},
+    )
     return locked
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_cases, views_public
+from . import views_legacy, views_reports
 
 app_name = "filings"
 
@@ -31,4 +32,10 @@ urlpatterns = [
     path("cases/", views_cases.case_list, name="cases"),
     path("review/<int:pk>/case/", views_cases.case_open, name="case_open"),
     path("cases/<int:pk>/", views_cases.case_detail, name="case_detail"),
+    path("review/import/", views_legacy.legacy_import, name="legacy_import"),
+    path("review/import/template.xlsx", views_legacy.legacy_template_download, name="legacy_template"),
+    path("review/import/problems.xlsx", views_legacy.legacy_errors, name="legacy_errors"),
+    path("reports/", views_reports.report_list, name="reports"),
+    path("reports/new/", views_reports.report_new, name="report_new"),
+    path("reports/export.xlsx", views_reports.report_export, name="reports_export"),
 ]

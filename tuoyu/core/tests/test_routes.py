@@ -26,6 +26,8 @@ PUBLIC_ROUTES = {
     "api:regions",
     "api:institutions",
     "api:institution",
+    "api:notices",
+    "api:receipt",
     "schema",
     "api-docs",
     "admin:login",

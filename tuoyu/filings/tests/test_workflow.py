@@ -134,16 +134,25 @@ def test_approval_files_the_institution_with_a_sequential_number(submitted, revi
     assert Notice.objects.filter(kind="filed").count() == 2
 
 
-def test_the_applicant_gets_a_message_at_return_and_approval(
-    submitted, reviewer, django_capture_on_commit_callbacks
-):
+def test_the_applicant_gets_a_message_at_each_step(submitted, reviewer, django_capture_on_commit_callbacks):
     user, filing = submitted()
+
+    def bodies():
+        return list(
+            OutboxMessage.objects.filter(recipient=user.phone).order_by("id").values_list("body", flat=True)
+        )
+
+    assert len(bodies()) == 1  # received, with the decision date
     with django_capture_on_commit_callbacks(execute=True):
         filing = services.filing_return(
             filing=filing, by=reviewer, comments={"licence": "请上传清晰的营业执照"}
         )
-    assert OutboxMessage.objects.filter(recipient=user.phone).count() == 1
+    assert len(bodies()) == 2
     assert ReviewComment.objects.get().text == "请上传清晰的营业执照"
+    filing = services.filing_submit(filing=filing, by=user)
+    services.filing_approve(filing=filing, by=reviewer)
+    messages = bodies()
+    assert len(messages) == 4 and Filing.objects.get().filing_number in messages[-1]
 
 
 def test_a_return_without_any_comment_is_refused(submitted, reviewer):

@@ -1,0 +1,113 @@
+"""The health commission imports existing unfiled institutions (存量机构, §8) from its own Excel sheet.
+
+The last import's report is kept in the session (post/redirect/get), so reloading the page never
+imports the file twice, and the error list downloads as Excel for fixing and re-importing.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tuoyu.core.access import role_required
+from tuoyu.core.excel import XLSX, xlsx_response
+from tuoyu.core.files import clean_original_name
+from tuoyu.core.forms import add_service_errors
+
+from .importer import COLUMNS, MAX_ROWS, import_legacy_institutions, legacy_template
+from .selectors import REVIEWER_ROLES
+
+REVIEWERS = tuple(REVIEWER_ROLES)
+SESSION_KEY = "tuoyu_legacy_import_report"
+
+
+class LegacyImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx, up to 5 MB)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+
+def _for_session(report, filename: str) -> dict:
+    return {
+        "file": filename,
+        "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        "total": report.total,
+        "skipped_examples": report.skipped_examples,
+        "failed_rows": report.failed_rows,
+        "created": [
+            {
+                "name": institution.name,
+                "uscc": institution.uscc,
+                "unit": institution.unit.name,
+                "capacity": institution.capacity_total,
+                "enrolled": institution.enrolled_total,
+            }
+            for institution in report.created
+        ],
+        "errors": [list(error) for error in report.errors],
+    }
+
+
+@role_required(*REVIEWERS)
+def legacy_import(request):
+    form = LegacyImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = import_legacy_institutions(file=upload, by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field="file")
+        else:
+            request.session[SESSION_KEY] = _for_session(report, clean_original_name(upload.name or ""))
+            if report.errors:
+                messages.warning(
+                    request,
+                    _("%(created)s institutions imported; %(failed)s rows have problems, listed below.")
+                    % {"created": len(report.created), "failed": report.failed_rows},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(created)s institutions imported as unfiled drafts.") % {"created": len(report.created)},
+                )
+            return redirect("filings:legacy_import")
+    return render(
+        request,
+        "filings/legacy_import.html",
+        {
+            "form": form,
+            "report": request.session.get(SESSION_KEY),
+            "columns": COLUMNS,
+            "max_rows": MAX_ROWS,
+        },
+    )
+
+
+@role_required(*REVIEWERS)
+def legacy_template_download(request):
+    response = HttpResponse(legacy_template(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''legacy-institutions-template.xlsx"
+    return response
+
+
+@role_required(*REVIEWERS)
+def legacy_errors(request):
+    """The last import's problems as a sheet: row, column, problem, in the order of the file."""
+    report = request.session.get(SESSION_KEY)
+    if not report:
+        messages.info(request, _("There is no import report yet. Import a file first."))
+        return redirect("filings:legacy_import")
+    return xlsx_response(
+        filename="legacy-import-problems.xlsx",
+        sheet=_("Problems"),
+        headers=[_("Row"), _("Column"), _("Problem")],
+        rows=([row, column or "—", message] for row, column, message in report["errors"]),
+        note=_("File %(file)s, imported %(at)s.") % {"file": report["file"], "at": report["at"]},
+    )
