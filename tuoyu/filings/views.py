@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -402,5 +402,24 @@ def review(request, pk: int):
             "events": filing.events.select_related("by"),
             "comments": filing.comments.select_related("by"),
             "cases": filing.coordination_cases.all(),
+        },
+    )
+
+
+@role_required(OPERATOR, *REVIEWERS)
+def version(request, pk: int, version: int):
+    """The application exactly as it was submitted as version N: the history is kept, not overwritten."""
+    filing = access_filing_for_user(request.user, pk)
+    event = filing.events.filter(version=version, to_status=FilingStatus.SUBMITTED).order_by("-at").first()
+    if event is None:
+        raise Http404
+    return render(
+        request,
+        "filings/version.html",
+        {
+            "filing": filing,
+            "event": event,
+            "described": describe(event.snapshot),
+            "comments": filing.comments.filter(version=version),
         },
     )

@@ -167,3 +167,23 @@ def test_a_draft_has_no_receipt(client, applicant_and_filing):
     client.force_login(user)
     assert client.get(f"/filings/{filing.pk}/receipt.pdf").status_code == 302
     assert filing.status == FilingStatus.DRAFT
+
+
+def test_every_submitted_version_stays_readable(client, submitted, reviewer):
+    user, filing = submitted(name="版本托育园")
+    services.filing_return(filing=filing, by=reviewer, comments={"institution": "名称与营业执照不一致"})
+    data = filing.data
+    data["institution"]["name"] = "版本托育园（更正）"
+    services.filing_save_draft(filing=filing, by=user, data=data, pledge=True)
+    services.filing_submit(filing=filing, by=user)
+    client.force_login(user)
+    # The page title names the application as it is now; the data block shows the version asked for.
+    first = (
+        client.get(f"/filings/{filing.pk}/versions/1/").content.decode().split('data-testid="review-data"')[1]
+    )
+    second = (
+        client.get(f"/filings/{filing.pk}/versions/2/").content.decode().split('data-testid="review-data"')[1]
+    )
+    assert "版本托育园" in first and "更正" not in first and "名称与营业执照不一致" in first
+    assert "版本托育园（更正）" in second
+    assert client.get(f"/filings/{filing.pk}/versions/9/").status_code == 404
