@@ -172,6 +172,8 @@ TUOYU_DEMO = env_bool("TUOYU_DEMO", True)
 # Filing numbers read 开州托备〔2025〕0012: the prefix is the district's own.
 TUOYU_FILING_PREFIX = env_str("TUOYU_FILING_PREFIX", "开州托备")
 TUOYU_ISSUER = env_str("TUOYU_ISSUER", "重庆市开州区卫生健康委员会")
+# The education office receives kindergartens' semester reports of their 托班 (§14).
+TUOYU_EDUCATION_DEPARTMENT_CODE = env_str("TUOYU_EDUCATION_DEPARTMENT_CODE", "KZ-JW")
 # Uploaded materials live outside the web root and are served only after an access check.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 TUOYU_OTP_TTL_SECONDS = 300

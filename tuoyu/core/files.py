@@ -39,7 +39,7 @@ from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +179,10 @@ def _check_pdf(upload: File, size: int) -> None:
 def _check_image(upload: File, kind: str, max_pixels: int) -> None:
     # Pillow is told the format we sniffed, so a file reaches exactly one of its parsers.
     formats = [_PILLOW_FORMATS[kind]]
+    # WeasyPrint (the receipt PDF) sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import, which
+    # would let a cut-off JPEG decode "successfully"; a check must not tolerate truncation.
+    tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         upload.seek(0)
         # Pillow reads only the header here; the pixel count is checked before anything is decoded.
@@ -202,6 +206,8 @@ def _check_image(upload: File, kind: str, max_pixels: int) -> None:
         # Like Django's ImageField: a hostile file can make a parser raise almost anything
         # (OSError, SyntaxError, EOFError, struct.error, ValueError …); all of them mean "not a good image".
         raise ValidationError(IMAGE_CORRUPT_MESSAGE, code="file_corrupt") from exc
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
 
 
 def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:

@@ -5,12 +5,7 @@ only through selectors (filings_for_user, access_filing_for_user), so another op
 is a 404, never a 403 that would reveal it exists.
 """
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-
 import django_filters
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +13,13 @@ from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView, ListAPIView
-from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from tuoyu.accounts.models import Role
+from tuoyu.core.api_views import SignedInAPIView, service_errors
 from tuoyu.core.workdays import deadline_status
 
 from . import services
@@ -45,38 +40,6 @@ from .serializers import (
 
 OPERATORS = frozenset({Role.INSTITUTION_OPERATOR})
 REVIEWERS = frozenset(REVIEWER_ROLES)
-
-
-class HasRole(BasePermission):
-    """Admits the roles in the view's `tuoyu_roles`: the attribute the URL-wide access test reads too."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and getattr(user, "role", None) in view.tuoyu_roles)
-
-
-@contextmanager
-def service_errors(*, fields: Iterable[str] = (), list_key: str | None = None) -> Iterator[None]:
-    """A service's Django ValidationError as DRF's, so the client gets a 400 with `message` and `errors`.
-
-    Errors keyed by field stay so. A single message goes under its code when the code names a field of
-    the request (`comments`, `reasons`), else under `non_field_errors`. A list of messages (what
-    filing_submit raises for an incomplete application) goes under `list_key` when one is given.
-    PermissionDenied and Http404 pass through: DRF already answers them with 403 and 404.
-    """
-    try:
-        yield
-    except DjangoValidationError as exc:
-        whole = api_settings.NON_FIELD_ERRORS_KEY
-        if hasattr(exc, "error_dict"):
-            detail = {
-                (whole if key == NON_FIELD_ERRORS else key): msgs for key, msgs in exc.message_dict.items()
-            }
-        elif hasattr(exc, "code"):  # one message
-            detail = {exc.code if exc.code in set(fields) else whole: exc.messages}
-        else:
-            detail = {list_key or whole: exc.messages}
-        raise ValidationError(detail) from exc
 
 
 def _deadlines(filing: Filing) -> None:
@@ -140,9 +103,8 @@ class FilingFilter(django_filters.FilterSet):
         description="An operator sees their own and their institutions' applications; a reviewer all.",
     )
 )
-class FilingListAPI(ListAPIView):
+class FilingListAPI(SignedInAPIView, ListAPIView):
     tuoyu_roles = OPERATORS | REVIEWERS
-    permission_classes = [HasRole]
     serializer_class = FilingListSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = FilingFilter
@@ -185,9 +147,8 @@ class FilingListAPI(ListAPIView):
         )
 
 
-class FilingDetailAPI(GenericAPIView):
+class FilingDetailAPI(SignedInAPIView):
     tuoyu_roles = OPERATORS | REVIEWERS
-    permission_classes = [HasRole]
     serializer_class = FilingDetailSerializer
 
     @extend_schema(
@@ -219,10 +180,9 @@ class FilingDetailAPI(GenericAPIView):
         return Response(_detail(request, pk))
 
 
-class FilingActionAPI(GenericAPIView):
+class FilingActionAPI(SignedInAPIView):
     """A POST sub-resource that moves an application through the workflow; it answers the new state."""
 
-    permission_classes = [HasRole]
     serializer_class = FilingDetailSerializer
 
     def act(self, request, filing: Filing) -> None:

@@ -61,7 +61,11 @@ class InstitutionSection(forms.Form):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=30)
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=50)
     unit = forms.ChoiceField(label=_("Street or town"), choices=())
-    address = forms.CharField(label=_("Address"), max_length=200)
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=200,
+        help_text=_("Road and number; the street or town is chosen above."),
+    )
     lat = forms.FloatField(
         label=_("Latitude"),
         widget=forms.HiddenInput,

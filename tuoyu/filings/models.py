@@ -91,6 +91,14 @@ class MaterialKind(models.TextChoices):
     OTHER = "other", _("Other material")
 
 
+SECTION_LABELS = {
+    "institution": _("Basic information"),
+    "classes": _("Classes"),
+    "fees": _("Fees"),
+    "staff": _("Staff"),
+}
+
+
 class FilingMaterial(models.Model):
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="materials")
     kind = models.CharField(_("material"), max_length=24, choices=MaterialKind.choices)
@@ -149,6 +157,10 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.text[:30]}"
+
+    def get_item_display(self) -> str:
+        """The section or material in words ("消防安全证明"), not its key ("fire")."""
+        return str(SECTION_LABELS.get(self.item) or dict(MaterialKind.choices).get(self.item, self.item))
 
 
 class FilingNumberSequence(models.Model):

@@ -14,8 +14,10 @@ from .models import (
     FilingEvent,
     FilingKind,
     FilingMaterial,
+    FilingStatus,
     MaterialKind,
     Notice,
+    NoticeKind,
     ReviewComment,
 )
 from .workflow import EDITABLE_STATUSES
@@ -49,6 +51,21 @@ class CheckboxField(serializers.Field):
 
     def to_representation(self, value):
         return value in (True, "on", "true", "True", "1", 1)
+
+
+def local_choice_field(choices, **kwargs) -> serializers.ChoiceField:
+    """A ChoiceField whose enum stays inline in the schema instead of becoming a shared component.
+
+    drf-spectacular names shared enums after the property: the filing's `kind` (FilingKind, in two
+    components) would collide with a material's or a notice's `kind` and fail `--fail-on-warn`. The
+    allOf wrapper keeps the enum and its validation where it is used; `ENUM_NAME_OVERRIDES` in the
+    settings would be the alternative.
+    """
+    values = [value for value, _label in choices]
+    # A sibling key keeps drf-spectacular from unwrapping a lone allOf back into a bare enum.
+    schema = {"allOf": [{"type": "string", "enum": values}], "description": " | ".join(values)}
+    field_class = extend_schema_field(schema)(type("LocalChoiceField", (serializers.ChoiceField,), {}))
+    return field_class(choices=choices, **kwargs)
 
 
 def _raw_text(**kwargs) -> serializers.CharField:
@@ -141,11 +158,14 @@ class FilingListSerializer(serializers.ModelSerializer):
 
 
 class FilingEventSerializer(serializers.ModelSerializer):
-    to_status_display = serializers.CharField(source="get_to_status_display", read_only=True)
+    """One step of the timeline: the status the application reached, when, and the note."""
+
+    status = serializers.ChoiceField(choices=FilingStatus.choices, source="to_status", read_only=True)
+    status_display = serializers.CharField(source="get_to_status_display", read_only=True)
 
     class Meta:
         model = FilingEvent
-        fields = ["from_status", "to_status", "to_status_display", "at", "version", "note"]
+        fields = ["status", "status_display", "at", "version", "note"]
         read_only_fields = fields
 
 
@@ -157,6 +177,7 @@ class ReviewCommentSerializer(serializers.ModelSerializer):
 
 
 class FilingMaterialSerializer(serializers.ModelSerializer):
+    kind = local_choice_field(MaterialKind.choices, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     url = serializers.SerializerMethodField(help_text="The file, for a signed-in user who may see it")
 
@@ -248,7 +269,7 @@ class FilingCreateSerializer(serializers.Serializer):
     An initial filing is not created here: it starts when the operator registers.
     """
 
-    kind = serializers.ChoiceField(choices=[FilingKind.CHANGE, FilingKind.DEREGISTRATION])
+    kind = local_choice_field([(k.value, k.label) for k in (FilingKind.CHANGE, FilingKind.DEREGISTRATION)])
     institution = serializers.PrimaryKeyRelatedField(queryset=Institution.objects.none())
     reason = serializers.CharField(
         required=False, allow_blank=True, max_length=MAX_TEXT, help_text="Required for a deregistration"
@@ -303,6 +324,7 @@ class FilingNoncompliantSerializer(serializers.Serializer):
 
 
 class NoticeSerializer(serializers.ModelSerializer):
+    kind = local_choice_field(NoticeKind.choices, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:

@@ -30,6 +30,7 @@ from tuoyu.institutions.services import institution_apply_change, institution_cr
 
 from .data import data_from_institution, parse_filing_data
 from .models import (
+    SECTION_LABELS,
     Filing,
     FilingEvent,
     FilingKind,
@@ -70,7 +71,15 @@ def operator_register(
                 )
                 % {"code": uscc, "body": RegistrationBody(registration_body).label}
             ]
-        if User.objects.filter(username=uscc).exists() or Institution.objects.filter(uscc=uscc).exists():
+        existing = Institution.objects.filter(uscc=uscc).first()
+        # An institution imported from the officials' list of unfiled operators (存量, §8) is a draft
+        # nobody acts for yet: its operator registers with the same code and files it online.
+        unclaimed = (
+            existing is not None
+            and existing.status == InstitutionStatus.DRAFT
+            and not existing.memberships.exists()
+        )
+        if User.objects.filter(username=uscc).exists() or (existing is not None and not unclaimed):
             errors["uscc"] = [
                 _("An account or institution with this credit code already exists. Please sign in instead.")
             ]
@@ -90,18 +99,16 @@ def operator_register(
         raise ValidationError(errors)
     user.set_password(password)
     user.save()
-    filing = Filing.objects.create(
-        kind=FilingKind.INITIAL,
-        applicant=user,
-        data={
-            "institution": {
-                "name": name,
-                "uscc": uscc,
-                "registration_body": registration_body,
-                "legal_representative": legal_representative,
-            }
-        },
+    data = data_from_institution(existing) if existing is not None else {"institution": {}}
+    data["institution"].update(
+        {
+            "name": name,
+            "uscc": uscc,
+            "registration_body": registration_body,
+            "legal_representative": legal_representative,
+        }
     )
+    filing = Filing.objects.create(kind=FilingKind.INITIAL, applicant=user, institution=existing, data=data)
     return user, filing
 
 
@@ -227,16 +234,8 @@ def filing_missing(filing: Filing) -> list[str]:
             missing.append(_("Give the reason for deregistration."))
         return missing
     missing: list[str] = []
-    parsed, errors = parse_filing_data(
-        filing.data, instance=filing.institution if filing.kind == FilingKind.CHANGE else None
-    )
-    section_names = {
-        "institution": _("Basic information"),
-        "classes": _("Classes"),
-        "fees": _("Fees"),
-        "staff": _("Staff"),
-        "register": _("Register rules"),
-    }
+    parsed, errors = parse_filing_data(filing.data, instance=filing.institution)
+    section_names = {**SECTION_LABELS, "register": _("Register rules")}
     for section, messages in errors.items():
         missing.extend(f"{section_names[section]} — {message}" for message in messages)
     if filing.kind == FilingKind.INITIAL:
@@ -407,15 +406,22 @@ def filing_approve(*, filing: Filing, by: User, note: str = "") -> Filing:
             "reason": reason,
         }
     else:
-        parsed, errors = parse_filing_data(
-            locked.data, instance=locked.institution if locked.kind == FilingKind.CHANGE else None
-        )
+        parsed, errors = parse_filing_data(locked.data, instance=locked.institution)
         if errors:
             raise ValidationError([m for messages in errors.values() for m in messages], code="invalid")
         if locked.kind == FilingKind.INITIAL:
-            institution = institution_create(
-                fields=parsed.fields, classes=parsed.classes, fees=parsed.fees, by=by
-            )
+            if locked.institution is not None:  # an imported 存量 draft: file that record, don't duplicate it
+                institution = institution_apply_change(
+                    institution=locked.institution,
+                    fields=parsed.fields,
+                    classes=parsed.classes,
+                    fees=parsed.fees,
+                    by=by,
+                )
+            else:
+                institution = institution_create(
+                    fields=parsed.fields, classes=parsed.classes, fees=parsed.fees, by=by
+                )
             institution = institution_transition(
                 institution=institution,
                 to_status=InstitutionStatus.FILED,

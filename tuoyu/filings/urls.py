@@ -1,7 +1,8 @@
 from django.urls import path
 
 from . import views, views_cases, views_public
-from . import views_legacy, views_reports
+from .views_legacy import legacy_errors, legacy_import, legacy_template_download
+from .views_reports import report_export, report_list, report_new
 
 app_name = "filings"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/materials/<int:material_pk>/", views.material_file, name="material_file"),
     path("<int:pk>/materials/<int:material_pk>/remove/", views.material_remove, name="material_remove"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/versions/<int:version>/", views.version, name="version"),
     path("<int:pk>/receipt.pdf", views.receipt, name="receipt"),
     path("institution/<int:institution_pk>/change/", views.start_change, name="start_change"),
     path(
@@ -32,10 +34,10 @@ urlpatterns = [
     path("cases/", views_cases.case_list, name="cases"),
     path("review/<int:pk>/case/", views_cases.case_open, name="case_open"),
     path("cases/<int:pk>/", views_cases.case_detail, name="case_detail"),
-    path("review/import/", views_legacy.legacy_import, name="legacy_import"),
-    path("review/import/template.xlsx", views_legacy.legacy_template_download, name="legacy_template"),
-    path("review/import/problems.xlsx", views_legacy.legacy_errors, name="legacy_errors"),
-    path("reports/", views_reports.report_list, name="reports"),
-    path("reports/new/", views_reports.report_new, name="report_new"),
-    path("reports/export.xlsx", views_reports.report_export, name="reports_export"),
+    path("review/import/", legacy_import, name="legacy_import"),
+    path("review/import/template.xlsx", legacy_template_download, name="legacy_template"),
+    path("review/import/problems.xlsx", legacy_errors, name="legacy_errors"),
+    path("reports/", report_list, name="reports"),
+    path("reports/new/", report_new, name="report_new"),
+    path("reports/export.xlsx", report_export, name="reports_export"),
 ]

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import Role
@@ -22,7 +23,7 @@ from tuoyu.institutions.models import Institution, InstitutionMembership
 from . import services
 from .data import INSTITUTION_FIELDS, ClassFormSet, FeeFormSet, InstitutionSection, StaffSection, describe
 from .forms import DecisionForm, DeregistrationForm, MaterialForm, OperatorRegistrationForm
-from .models import Filing, FilingKind, FilingMaterial, FilingStatus, MaterialKind
+from .models import SECTION_LABELS, Filing, FilingKind, FilingMaterial, FilingStatus, MaterialKind
 from .selectors import REVIEWER_ROLES, access_filing_for_user, filings_for_user, review_queue
 from .workflow import EDITABLE_STATUSES
 
@@ -230,6 +231,7 @@ def material_remove(request, pk: int, material_pk: int):
 
 
 @role_required(OPERATOR, *REVIEWERS)
+@xframe_options_sameorigin  # the review page shows materials in a frame of its own
 def material_file(request, pk: int, material_pk: int):
     """Materials are served only after this access check, never from a public URL."""
     filing = access_filing_for_user(request.user, pk)
@@ -380,13 +382,6 @@ def review(request, pk: int):
             form.add_error(None, exc.messages)
         else:
             return redirect("filings:queue")
-    items = [
-        ("institution", _("Basic information")),
-        ("classes", _("Classes")),
-        ("fees", _("Fees")),
-        ("staff", _("Staff")),
-    ]
-    items += [(m.kind, m.get_kind_display()) for m in filing.materials.all()]
     return render(
         request,
         "filings/review.html",
@@ -395,7 +390,7 @@ def review(request, pk: int):
             "data": filing.data,
             "described": describe(filing.data),
             "form": form,
-            "items": items,
+            "sections": list(SECTION_LABELS.items()),
             "missing": services.filing_missing(filing),
             "deadline": deadline_status(due=filing.due_on) if filing.due_on else None,
             "check_deadline": deadline_status(due=filing.check_due_on) if filing.check_due_on else None,

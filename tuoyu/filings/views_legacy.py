@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tuoyu.core.access import role_required
 from tuoyu.core.excel import XLSX, xlsx_response
@@ -69,13 +69,22 @@ def legacy_import(request):
             if report.errors:
                 messages.warning(
                     request,
-                    _("%(created)s institutions imported; %(failed)s rows have problems, listed below.")
-                    % {"created": len(report.created), "failed": report.failed_rows},
+                    ngettext(
+                        "%(created)s institution imported; rows with problems are listed below.",
+                        "%(created)s institutions imported; rows with problems are listed below.",
+                        len(report.created),
+                    )
+                    % {"created": len(report.created)},
                 )
             else:
                 messages.success(
                     request,
-                    _("%(created)s institutions imported as unfiled drafts.") % {"created": len(report.created)},
+                    ngettext(
+                        "%(created)s institution imported as an unfiled draft.",
+                        "%(created)s institutions imported as unfiled drafts.",
+                        len(report.created),
+                    )
+                    % {"created": len(report.created)},
                 )
             return redirect("filings:legacy_import")
     return render(

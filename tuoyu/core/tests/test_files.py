@@ -387,6 +387,7 @@ def test_private_files_have_no_url_yet_a_file_widget_still_renders(private_root)
     assert name not in html
 
 
+@pytest.mark.django_db  # closing a response fires request_finished, which checks the connection
 def test_private_storage_can_be_referenced_from_a_migration():
     assert private_storage.deconstruct() == ("tuoyu.core.files.PrivateStorage", (), {})
 
@@ -406,6 +407,7 @@ def body(response) -> bytes:
         response.close()
 
 
+@pytest.mark.django_db  # closing a response fires request_finished, which checks the connection
 def test_it_serves_a_pdf_inline_with_a_chinese_name_and_protective_headers(private_root):
     content = pdf_bytes()
     response = serve_private(stored(content, "pdf"), download_name="营业执照.pdf")
@@ -422,6 +424,7 @@ def test_it_serves_a_pdf_inline_with_a_chinese_name_and_protective_headers(priva
     assert unquote(response["Content-Disposition"].split("''", 1)[1]) == "营业执照.pdf"
 
 
+@pytest.mark.django_db  # closing a response fires request_finished, which checks the connection
 def test_it_serves_a_photo_as_an_attachment_when_asked(private_root):
     content = jpeg_bytes()
     response = serve_private(stored(content, "jpeg"), download_name="现场照片.jpg", inline=False)
@@ -430,18 +433,21 @@ def test_it_serves_a_photo_as_an_attachment_when_asked(private_root):
     assert response["Content-Disposition"].startswith("attachment; filename=\"file.jpg\"; filename*=UTF-8''")
 
 
+@pytest.mark.django_db  # closing a response fires request_finished, which checks the connection
 def test_it_keeps_an_ascii_name_readable_and_escapes_quotes(private_root):
     response = serve_private(stored(png_bytes(), "png"), download_name='fire "exit" plan.png')
     body(response)
     assert response["Content-Disposition"] == 'inline; filename="fire \\"exit\\" plan.png"'
 
 
+@pytest.mark.django_db  # closing a response fires request_finished, which checks the connection
 def test_it_offers_a_pdf_uploaded_as_jpg_under_a_pdf_name(private_root):
     response = serve_private(stored(pdf_bytes(), "pdf"), download_name="licence.jpg")
     body(response)
     assert response["Content-Disposition"] == 'inline; filename="licence.pdf"'
 
 
+@pytest.mark.django_db  # closing a response fires request_finished, which checks the connection
 def test_it_takes_the_content_type_from_the_content_even_under_a_wrong_extension(private_root):
     name = private_storage.save("2026/01/" + "1" * 32 + ".jpg", ContentFile(pdf_bytes()))
     response = serve_private(FieldFile(None, FileField(storage=private_storage), name), download_name="a.jpg")
@@ -450,6 +456,7 @@ def test_it_takes_the_content_type_from_the_content_even_under_a_wrong_extension
     assert response["Content-Disposition"] == 'inline; filename="a.pdf"'
 
 
+@pytest.mark.django_db  # closing a response fires request_finished, which checks the connection
 def test_it_only_offers_a_download_when_the_content_is_none_of_our_kinds(private_root):
     name = private_storage.save(random_name("png"), ContentFile(b"<!DOCTYPE html><script>x()</script>"))
     response = serve_private(FieldFile(None, FileField(storage=private_storage), name), download_name="a.png")
@@ -458,6 +465,7 @@ def test_it_only_offers_a_download_when_the_content_is_none_of_our_kinds(private
     assert response["Content-Disposition"].startswith("attachment;")
 
 
+@pytest.mark.django_db  # closing a response fires request_finished, which checks the connection
 def test_a_download_name_cannot_inject_headers_or_reverse_its_extension(private_root):
     response = serve_private(
         stored(pdf_bytes(), "pdf"), download_name="C:\\fakepath\\a\r\nSet-Cookie: x=1\u202egpj.pdf"

@@ -390,3 +390,55 @@ def test_deregistration_removes_the_institution_and_its_receipt_fails(submitted,
 def test_an_unknown_receipt_code_says_so(client, kaizhou):
     response = client.get("/filings/verify/NOSUCHCODE/")
     assert response.status_code == 404 and 'data-result="unknown"' in response.content.decode()
+
+
+def test_an_imported_unfiled_institution_is_filed_online_as_the_same_record(kaizhou, reviewer):
+    """§8 推进存量机构备案: the officials import the operators they know of; each then files online."""
+    from tuoyu.filings.tests.conftest import complete_data, upload_all
+    from tuoyu.institutions.services import ClassSpec, FeeSpec, institution_create
+
+    code = new_uscc(950)
+    legacy = institution_create(
+        fields={
+            "name": "存量托育点",
+            "type": "childcare",
+            "ownership": "private",
+            "registration_body": "enterprise",
+            "uscc": code,
+            "unit": kaizhou.children.get(name="汉丰街道"),
+            "address": "老街1号",
+            "lat": 31.17,
+            "lng": 108.39,
+            "offers_full_day": True,
+        },
+        classes=[ClassSpec("托小一班", "toddler", 15, 12)],
+        fees=[FeeSpec("full_day", 1000, "market")],
+    )
+    user, filing = services.operator_register(
+        uscc=code,
+        registration_body="enterprise",
+        name="存量托育点",
+        legal_representative="王芳",
+        phone="13911112222",
+        password="a-long-secret-passphrase",
+    )
+    assert filing.institution_id == legacy.pk and filing.data["institution"]["address"] == "老街1号"
+    data = complete_data(code, "存量托育点")
+    services.filing_save_draft(filing=filing, by=user, data=data, pledge=True)
+    upload_all(filing, user)
+    filing = services.filing_submit(filing=filing, by=user)
+    services.filing_approve(filing=filing, by=reviewer)
+    assert Institution.objects.filter(uscc=code).count() == 1
+    legacy.refresh_from_db()
+    assert legacy.status == InstitutionStatus.FILED and legacy.filing_number
+    assert legacy.memberships.filter(user=user).exists()
+    # A second person cannot claim it any more.
+    with pytest.raises(ValidationError):
+        services.operator_register(
+            uscc=code,
+            registration_body="enterprise",
+            name="x",
+            legal_representative="x",
+            phone="13911113333",
+            password="a-long-secret-passphrase",
+        )

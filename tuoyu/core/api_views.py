@@ -1,0 +1,60 @@
+"""Base pieces for non-public API views. Kept apart from api.py, which settings import (pagination,
+exception handler) before DRF's generic views can be."""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import BasePermission
+from rest_framework.settings import api_settings
+
+
+class HasRole(BasePermission):
+    """Admits the roles in the view's `tuoyu_roles`: the attribute the URL-wide access test reads too."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and getattr(user, "role", None) in view.tuoyu_roles)
+
+
+class SignedInAPIView(GenericAPIView):
+    """A non-public API view: anonymous requests meet the project's default deny (a JSON 401).
+
+    DRF marks every view `login_required = False` to step around Django's LoginRequiredMiddleware;
+    only the public ones (`tuoyu_public`) should, and the URL-wide access test holds us to it.
+    """
+
+    permission_classes = [HasRole]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        view.login_required = True
+        return view
+
+
+@contextmanager
+def service_errors(*, fields: Iterable[str] = (), list_key: str | None = None) -> Iterator[None]:
+    """A service's Django ValidationError as DRF's, so the client gets a 400 with `message` and `errors`.
+
+    Errors keyed by field stay so. A single message goes under its code when the code names a field of
+    the request (`comments`, `reasons`), else under `non_field_errors`. A list of messages (what
+    filing_submit raises for an incomplete application) goes under `list_key` when one is given.
+    PermissionDenied and Http404 pass through: DRF already answers them with 403 and 404.
+    """
+    try:
+        yield
+    except DjangoValidationError as exc:
+        whole = api_settings.NON_FIELD_ERRORS_KEY
+        if hasattr(exc, "error_dict"):
+            detail = {
+                (whole if key == NON_FIELD_ERRORS else key): msgs for key, msgs in exc.message_dict.items()
+            }
+        elif hasattr(exc, "code"):  # one message
+            detail = {exc.code if exc.code in set(fields) else whole: exc.messages}
+        else:
+            detail = {list_key or whole: exc.messages}
+        raise ValidationError(detail) from exc
