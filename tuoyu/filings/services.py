@@ -409,19 +409,20 @@ def filing_approve(*, filing: Filing, by: User, note: str = "") -> Filing:
         parsed, errors = parse_filing_data(locked.data, instance=locked.institution)
         if errors:
             raise ValidationError([m for messages in errors.values() for m in messages], code="invalid")
+        # A change updates the filed record; so does filing an imported 存量 draft (never a duplicate).
+        if locked.institution is not None:
+            institution = institution_apply_change(
+                institution=locked.institution,
+                fields=parsed.fields,
+                classes=parsed.classes,
+                fees=parsed.fees,
+                by=by,
+            )
+        else:
+            institution = institution_create(
+                fields=parsed.fields, classes=parsed.classes, fees=parsed.fees, by=by
+            )
         if locked.kind == FilingKind.INITIAL:
-            if locked.institution is not None:  # an imported 存量 draft: file that record, don't duplicate it
-                institution = institution_apply_change(
-                    institution=locked.institution,
-                    fields=parsed.fields,
-                    classes=parsed.classes,
-                    fees=parsed.fees,
-                    by=by,
-                )
-            else:
-                institution = institution_create(
-                    fields=parsed.fields, classes=parsed.classes, fees=parsed.fees, by=by
-                )
             institution = institution_transition(
                 institution=institution,
                 to_status=InstitutionStatus.FILED,
@@ -437,13 +438,6 @@ def filing_approve(*, filing: Filing, by: User, note: str = "") -> Filing:
                 "places": institution.capacity_total,
             }
         else:
-            institution = institution_apply_change(
-                institution=locked.institution,
-                fields=parsed.fields,
-                classes=parsed.classes,
-                fees=parsed.fees,
-                by=by,
-            )
             notice_kind = NoticeKind.CHANGED
             summary = _("Change filed on %(date)s. Now %(places)s places.") % {
                 "date": today.isoformat(),
