@@ -34,6 +34,7 @@ var/.seeded: $(VENV)/.installed node_modules/.installed var/.i18n
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_regions
 	$(PY) manage.py seed_demo --scale district
+	$(PY) manage.py seed_filings_demo
 	@touch $@
 
 serve:

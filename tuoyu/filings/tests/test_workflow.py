@@ -442,3 +442,19 @@ def test_an_imported_unfiled_institution_is_filed_online_as_the_same_record(kaiz
             phone="13911113333",
             password="a-long-secret-passphrase",
         )
+
+
+def test_the_demo_gives_the_reviewer_a_queue_to_work(kaizhou):
+    from django.core.management import call_command
+
+    from tuoyu.filings.demo import seed_filings
+    from tuoyu.institutions.demo import seed_personas
+
+    seed_personas()
+    assert seed_filings() == 5
+    statuses = sorted(Filing.objects.values_list("status", flat=True))
+    assert statuses == ["approved", "draft", "returned", "submitted", "submitted"]
+    assert Notice.objects.count() == 1
+    assert all(name.startswith("示例") for name in Notice.objects.values_list("institution_name", flat=True))
+    call_command("seed_filings_demo")  # runs once
+    assert Filing.objects.count() == 5
