@@ -26,7 +26,16 @@ class FilingEventInline(admin.TabularInline):
 
 @admin.register(Filing)
 class FilingAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "status", "applicant", "institution", "submitted_at", "due_on", "filing_number"]
+    list_display = [
+        "id",
+        "kind",
+        "status",
+        "applicant",
+        "institution",
+        "submitted_at",
+        "due_on",
+        "filing_number",
+    ]
     list_filter = ["kind", "status"]
     search_fields = ["filing_number", "applicant__username", "institution__name"]
     list_select_related = ["applicant", "institution"]

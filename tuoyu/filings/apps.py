@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FilingsConfig(AppConfig):
     name = "tuoyu.filings"
-    verbose_name = "Filings"
+    verbose_name = _("Filings")
 
     def ready(self):
         from auditlog.registry import auditlog

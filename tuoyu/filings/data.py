@@ -184,7 +184,11 @@ def _messages(form) -> list[str]:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            found.append(f"{label}: {error}" if label else str(error))
+            found.append(
+                gettext("%(label)s: %(message)s") % {"label": label, "message": error}
+                if label
+                else str(error)
+            )
     return found
 
 

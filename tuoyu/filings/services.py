@@ -237,7 +237,10 @@ def filing_missing(filing: Filing) -> list[str]:
     parsed, errors = parse_filing_data(filing.data, instance=filing.institution)
     section_names = {**SECTION_LABELS, "register": _("Register rules")}
     for section, messages in errors.items():
-        missing.extend(f"{section_names[section]} — {message}" for message in messages)
+        missing.extend(
+            _("%(section)s — %(message)s") % {"section": section_names[section], "message": message}
+            for message in messages
+        )
     if filing.kind == FilingKind.INITIAL:
         materials = current_materials(filing)
         for kind in REQUIRED_MATERIALS:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import Role
 from tuoyu.core.access import public, role_required
-from tuoyu.core.files import serve_private
+from tuoyu.core.files import content_disposition, serve_private
 from tuoyu.core.forms import add_service_errors
 from tuoyu.core.workdays import deadline_status
 from tuoyu.institutions.forms import map_settings
@@ -327,7 +327,9 @@ def receipt(request, pk: int):
         return redirect("filings:detail", pk=filing.pk)
     pdf = receipt_pdf(filing=filing, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f"inline; filename=receipt-{filing.pk}.pdf"
+    response["Content-Disposition"] = content_disposition(
+        _("Filing receipt %(number)s.pdf") % {"number": filing.filing_number}, inline=True
+    )
     return response
 
 

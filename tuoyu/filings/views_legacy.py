@@ -4,6 +4,8 @@ The last import's report is kept in the session (post/redirect/get), so reloadin
 imports the file twice, and the error list downloads as Excel for fixing and re-importing.
 """
 
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from tuoyu.core.access import role_required
 from tuoyu.core.excel import XLSX, xlsx_response
-from tuoyu.core.files import clean_original_name
+from tuoyu.core.files import clean_original_name, content_disposition
 from tuoyu.core.forms import add_service_errors
 
 from .importer import COLUMNS, MAX_ROWS, import_legacy_institutions, legacy_template
@@ -102,7 +104,9 @@ def legacy_import(request):
 @role_required(*REVIEWERS)
 def legacy_template_download(request):
     response = HttpResponse(legacy_template(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''legacy-institutions-template.xlsx"
+    response["Content-Disposition"] = content_disposition(
+        _("Import template for existing institutions.xlsx"), inline=False
+    )
     return response
 
 
@@ -114,7 +118,7 @@ def legacy_errors(request):
         messages.info(request, _("There is no import report yet. Import a file first."))
         return redirect("filings:legacy_import")
     return xlsx_response(
-        filename="legacy-import-problems.xlsx",
+        filename=quote(_("Import problems.xlsx")),
         sheet=_("Problems"),
         headers=[_("Row"), _("Column"), _("Problem")],
         rows=([row, column or "—", message] for row, column, message in report["errors"]),

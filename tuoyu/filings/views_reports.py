@@ -2,6 +2,7 @@
 commission read them, filter them and download them as Excel. Rules live in reports.py."""
 
 from itertools import chain
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -186,7 +187,7 @@ def report_export(request):
         part for part in (semester_label(semester) if semester else "", unit.name if unit else "") if part
     )
     return xlsx_response(
-        filename="semester-reports.xlsx",
+        filename=quote(_("Semester reports.xlsx")),
         sheet=_("Semester reports"),
         headers=headers,
         rows=chain(rows, [total_row]),

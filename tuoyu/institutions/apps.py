@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InstitutionsConfig(AppConfig):
     name = "tuoyu.institutions"
-    verbose_name = "Institutions"
+    verbose_name = _("Institutions")
 
     def ready(self):
         from auditlog.registry import auditlog

@@ -335,6 +335,8 @@ class InstitutionMembership(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["institution", "user"], name="membership_unique")]
+        verbose_name = _("institution membership")
+        verbose_name_plural = _("institution memberships")
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.institution}"
@@ -354,6 +356,8 @@ class InstitutionEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("institution status change")
+        verbose_name_plural = _("institution status changes")
 
     def __str__(self) -> str:
         return f"{self.institution_id}: {self.from_status} → {self.to_status}"

@@ -101,8 +101,13 @@ def test_translations_keep_every_placeholder_and_are_not_the_english_copied():
         for msgstr in entry["msgstr"].values():
             if set(PLACEHOLDER.findall(msgstr)) != set(PLACEHOLDER.findall(source)):
                 wrong.append(f"placeholders differ: {entry['msgid']!r} -> {msgstr!r}")
-            if msgstr and not CHINESE.search(msgstr):
+            # A pure format string ("%(label)s: %(message)s") has no words to translate, only
+            # punctuation to make full-width; anything with letters must come out in Chinese.
+            words = re.sub(r"[^A-Za-z]", "", PLACEHOLDER.sub("", entry["msgid"]))
+            if msgstr and words and not CHINESE.search(msgstr):
                 wrong.append(f"not Chinese: {entry['msgid']!r} -> {msgstr!r}")
+            elif msgstr and not words and msgstr == entry["msgid"]:
+                wrong.append(f"format copied unchanged: {entry['msgid']!r}")
     assert not wrong, "\n".join(wrong)
 
 

@@ -151,7 +151,7 @@ def test_enrolled_children_above_the_slots_are_refused_on_their_column(reviewer)
 def test_swapped_coordinates_are_named_as_such(reviewer):
     report = import_legacy_institutions(file=xlsx([row(2, 纬度=108.396, 经度=31.176)]), by=reviewer)
     assert problems(report) == {(2, "纬度")}
-    assert "swapped" in report.errors[0].message
+    assert "填反" in report.errors[0].message  # "the latitude and longitude look swapped"
 
 
 def test_headers_are_found_in_any_order_under_a_title_row_with_spaces_and_extra_columns(reviewer):
@@ -222,7 +222,7 @@ def test_a_code_that_excel_rounded_to_a_number_gets_a_clear_message(reviewer):
         file=xlsx([row(2, 统一社会信用代码=9.15001540000001e17)]), by=reviewer
     )
     assert problems(report) == {(2, "统一社会信用代码")}
-    assert "text" in report.errors[0].message
+    assert "文本格式" in report.errors[0].message  # "format the column as text"
 
 
 def test_a_missing_required_header_imports_nothing_and_names_the_column(reviewer):

@@ -94,7 +94,7 @@ def test_a_second_report_for_the_same_semester_is_refused(kindergarten, operator
     submit(institution, operator)
     with pytest.raises(ValidationError) as caught:
         submit(institution, operator, children=20)
-    assert "already" in caught.value.message_dict["semester"][0]
+    assert "已报送" in caught.value.message_dict["semester"][0]  # "has already sent its report"
     assert SemesterReport.objects.get().children == 30
     # Another semester is a new report.
     submit(institution, operator, semester="2026-spring")
@@ -118,7 +118,7 @@ def test_the_unique_constraint_refuses_a_report_that_raced_past_the_check(
     monkeypatch.setattr(reports, "SemesterReport", RacingView)
     with pytest.raises(ValidationError) as caught:
         submit(institution, operator, children=20)
-    assert "already" in caught.value.message_dict["semester"][0]
+    assert "已报送" in caught.value.message_dict["semester"][0]  # "has already sent its report"
     assert list(SemesterReport.objects.values_list("children", flat=True)) == [30]
 
 
