@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from e2e.browser import Watch
 from e2e.conftest import PROJECT_ROOT
 
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -37,10 +38,7 @@ def test_public_pages_have_no_serious_accessibility_violations(chromium, live_se
     if large_text:
         context.add_cookies([{"name": "tuoyu_large_text", "value": "1", "url": live_server.url}])
     page = context.new_page()
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort(),
-    )
+    page.route("**/*", Watch().keep_local)
     pages = [
         "/",
         "/institutions/",

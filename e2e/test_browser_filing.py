@@ -13,7 +13,6 @@ are kept under test-results/browser/filing-*.png for people to look at.
 
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -22,6 +21,7 @@ from PIL import Image
 from pypdf import PdfReader
 from stdnum.cn import uscc
 
+from e2e.browser import Watch
 from tuoyu.accounts.models import Role, User
 from tuoyu.core.workdays import deadline_status
 from tuoyu.filings.data import parse_filing_data
@@ -31,7 +31,6 @@ from tuoyu.institutions.models import Institution, InstitutionStatus
 from tuoyu.regions.models import Department
 from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
 
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "is_mobile": True,
@@ -79,45 +78,12 @@ MATERIALS = [  # (kind, file name, tick 合格)
 ]
 
 
-@dataclass
-class Watch:
-    """What the pages did that the steps' assertions cannot see."""
-
-    blocked: list[str] = field(default_factory=list)  # off-machine requests we aborted (map tiles)
-    page_errors: list[str] = field(default_factory=list)  # uncaught JavaScript exceptions
-    console_errors: list[str] = field(default_factory=list)  # e.g. CSP violations
-    bad_responses: list[str] = field(default_factory=list)  # 4xx/5xx from the live server
-
-
 def _open_context(chromium, size: dict, watch: Watch):
     context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **size)
-
-    def keep_local(route):
-        url = urlparse(route.request.url)
-        # chrome-extension:// and chrome:// are the browser's own PDF viewer, not the network.
-        if url.scheme in ("data", "blob", "chrome-extension", "chrome") or url.hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            watch.blocked.append(url.hostname or route.request.url)
-            route.abort()
-
-    context.route("**/*", keep_local)
+    context.route("**/*", watch.keep_local)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.on("pageerror", lambda exc: watch.page_errors.append(str(exc)))
-
-    def on_console(message):
-        # Aborted tiles log "Failed to load resource"; real failures are caught by on_response below.
-        if message.type == "error" and "Failed to load resource" not in message.text:
-            watch.console_errors.append(message.text)
-
-    def on_response(response):
-        url = urlparse(response.url)
-        if url.hostname in LOCAL_HOSTS and response.status >= 400 and url.path != "/favicon.ico":
-            watch.bad_responses.append(f"{response.status} {response.url}")
-
-    page.on("console", on_console)
-    page.on("response", on_response)
+    watch.observe(page)
     return context, page
 
 

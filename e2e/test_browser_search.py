@@ -8,7 +8,7 @@ background. Screenshots of every page at phone and desktop size are kept for peo
 
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.db.models import F
 
+from e2e.browser import Watch
 from tuoyu.institutions.demo import make_uscc, seed_district
 from tuoyu.institutions.models import (
     AgeGroup,
@@ -32,7 +33,6 @@ from tuoyu.institutions.services import ClassSpec, FeeSpec, institution_create, 
 from tuoyu.regions.selectors import area_unit, grassroots_units
 from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
 
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}  # the live server; everything else is aborted
 PAGE_SIZE = 20  # the search view's default page size: the unfiltered list shows at most this many
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1366, "height": 900}},
@@ -146,42 +146,6 @@ def expected_puhui_toddler_ids() -> set[int]:
     )
 
 
-@dataclass
-class Watch:
-    """What the page did that the assertions in the steps cannot see."""
-
-    blocked: list[str] = field(default_factory=list)  # off-machine requests we aborted (map tiles)
-    page_errors: list[str] = field(default_factory=list)  # uncaught JavaScript exceptions
-    console_errors: list[str] = field(default_factory=list)  # e.g. CSP violations
-    bad_responses: list[str] = field(default_factory=list)  # 4xx/5xx from the live server
-
-
-def _keep_local(route, watch: Watch) -> None:
-    url = urlparse(route.request.url)
-    if url.scheme in ("data", "blob") or url.hostname in LOCAL_HOSTS:
-        route.continue_()
-    else:
-        watch.blocked.append(url.hostname or route.request.url)
-        route.abort()
-
-
-def _watch(page, watch: Watch) -> None:
-    page.on("pageerror", lambda exc: watch.page_errors.append(str(exc)))
-
-    def on_console(message):
-        # Aborted tiles log "Failed to load resource"; real failures are caught by on_response below.
-        if message.type == "error" and "Failed to load resource" not in message.text:
-            watch.console_errors.append(message.text)
-
-    def on_response(response):
-        url = urlparse(response.url)
-        if url.hostname in LOCAL_HOSTS and response.status >= 400 and url.path != "/favicon.ico":
-            watch.bad_responses.append(f"{response.status} {response.url}")
-
-    page.on("console", on_console)
-    page.on("response", on_response)
-
-
 def _listed_ids(page) -> list[int]:
     return [int(i) for i in page.locator("li.result").evaluate_all("els => els.map(e => e.dataset.id)")]
 
@@ -212,10 +176,10 @@ def test_map_search_filter_detail_and_compare(size, district, live_server, chrom
     # A Chinese-speaking family's phone or computer: LocaleMiddleware follows Accept-Language.
     context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **VIEWPORTS[size])
     watch = Watch()
-    context.route("**/*", lambda route: _keep_local(route, watch))
+    context.route("**/*", watch.keep_local)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    _watch(page, watch)
+    watch.observe(page)
     try:
         # --- the map page: Leaflet from our static files, one marker per listed institution ---------
         with page.expect_response(lambda r: r.url.endswith("/static/vendor/leaflet/leaflet.js")) as leaflet:

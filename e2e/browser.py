@@ -1,0 +1,41 @@
+"""What every browser test shares: the network kept to this machine, and a record of what a page did
+that a step's assertions cannot see (JavaScript errors, console errors, failed responses)."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}  # the live server; everything else is aborted
+# data:, blob: and the browser's own PDF viewer (chrome-extension://, chrome://) are not the network.
+LOCAL_SCHEMES = {"data", "blob", "chrome-extension", "chrome"}
+
+
+@dataclass
+class Watch:
+    blocked: list[str] = field(default_factory=list)  # off-machine requests we aborted (map tiles)
+    page_errors: list[str] = field(default_factory=list)  # uncaught JavaScript exceptions
+    console_errors: list[str] = field(default_factory=list)  # e.g. CSP violations
+    bad_responses: list[str] = field(default_factory=list)  # 4xx/5xx from the live server
+
+    def keep_local(self, route) -> None:
+        url = urlparse(route.request.url)
+        if url.scheme in LOCAL_SCHEMES or url.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.blocked.append(url.hostname or route.request.url)
+            route.abort()
+
+    def observe(self, page) -> None:
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+
+        def on_console(message):
+            # Aborted tiles log "Failed to load resource"; real failures are caught by on_response.
+            if message.type == "error" and "Failed to load resource" not in message.text:
+                self.console_errors.append(message.text)
+
+        def on_response(response):
+            url = urlparse(response.url)
+            if url.hostname in LOCAL_HOSTS and response.status >= 400 and url.path != "/favicon.ico":
+                self.bad_responses.append(f"{response.status} {response.url}")
+
+        page.on("console", on_console)
+        page.on("response", on_response)
