@@ -168,6 +168,11 @@ TUOYU_MAP_SUBDOMAINS = env_str("TUOYU_MAP_SUBDOMAINS", "1234")
 TUOYU_MAP_CRS = env_str("TUOYU_MAP_CRS", "gcj02")  # "gcj02" or "wgs84"
 TUOYU_MAP_ATTRIBUTION = env_str("TUOYU_MAP_ATTRIBUTION", "© 高德地图")
 TUOYU_SMS_BACKEND = env_str("TUOYU_SMS_BACKEND", "tuoyu.core.notifications.ConsoleSmsBackend")
+TUOYU_EMAIL_BACKEND = env_str("TUOYU_EMAIL_BACKEND", "tuoyu.core.notifications.DjangoEmailBackend")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@tuoyu.example")
+# Field encryption keys for ID numbers (comma-separated, newest first); derived from SECRET_KEY if unset.
+TUOYU_FIELD_KEYS = env_str("TUOYU_FIELD_KEYS", "")
 TUOYU_DEMO = env_bool("TUOYU_DEMO", True)
 # Filing numbers read 开州托备〔2025〕0012: the prefix is the district's own.
 TUOYU_FILING_PREFIX = env_str("TUOYU_FILING_PREFIX", "开州托备")

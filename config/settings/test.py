@@ -13,3 +13,4 @@ TUOYU_SMS_BACKEND = "tuoyu.core.notifications.OutboxOnlySmsBackend"
 # Serve static files from the finders (no collectstatic needed before a test run).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

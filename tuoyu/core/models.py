@@ -11,14 +11,19 @@ class OutboxMessage(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")  # written, not yet handed to the provider
+        SENDING = "sending", _("Sending")  # claimed by one sender; nobody else may send it
         SENT = "sent", _("Sent")  # the provider accepted it
-        FAILED = "failed", _("Failed")  # the last attempt failed; it will be retried
+        FAILED = "failed", _("Failed")  # the last attempt failed; it will be retried at next_attempt_at
+        ABANDONED = "abandoned", _("Abandoned")  # failed too often: kept for an administrator, never dropped
 
     channel = models.CharField(max_length=10, choices=Channel.choices)
     recipient = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
