@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "tuoyu.regions",
     "tuoyu.institutions",
     "tuoyu.filings",
+    "tuoyu.bookings",
 ]
 
 MIDDLEWARE = [

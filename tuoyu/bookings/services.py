@@ -1,0 +1,712 @@
+"""Every write of 入托网上约. Each is one transaction: rows are locked in a fixed order (application,
+then the age group's classes by id, then the institution), guards are checked under the lock, an event
+row is written, and messages leave only after commit.
+
+"Assume every operation runs concurrently with itself": acceptances racing for the last places each
+lock the same class rows, so exactly as many succeed as there are places; the database's
+enrolled <= capacity check is the last guard.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuoyu.accounts.models import Role, User
+from tuoyu.core.crypto import blind_index
+from tuoyu.core.notifications import send_email, send_sms
+from tuoyu.core.validators import normalize_resident_id
+from tuoyu.institutions.models import (
+    AGE_GROUP_MONTHS,
+    SERVICE_TYPE_FIELDS,
+    AgeGroup,
+    ClassGroup,
+    Institution,
+    InstitutionMembership,
+    InstitutionStatus,
+    ServiceType,
+)
+from tuoyu.institutions.services import institution_refresh_totals
+
+from .models import (
+    Application,
+    ApplicationStatus,
+    BookingEvent,
+    BookingPolicy,
+    Child,
+    Enrolment,
+    EnrolmentStatus,
+    Visit,
+    VisitSlot,
+    VisitStatus,
+    WaitlistRule,
+    months_between,
+)
+from .workflow import OPEN, can_transition
+
+MAX_CHILD_MONTHS = 72  # a record for a child under 3 now, or one enrolled until the year they turn 6
+MAX_START_AHEAD_DAYS = 366
+
+NO_PLACE = "no_place"
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _notify(user: User | None, text: str) -> None:
+    if user is None:
+        return
+    if user.phone:
+        send_sms(recipient=user.phone, body=text)
+    if user.email:
+        send_email(recipient=user.email, subject=_("Childcare booking"), body=text)
+
+
+def _guard_member(institution: Institution, by: User) -> None:
+    if not InstitutionMembership.objects.filter(institution=institution, user=by).exists():
+        raise PermissionDenied
+
+
+def _guard_family(child: Child, family: User) -> None:
+    if child.family_id != family.pk:
+        raise PermissionDenied
+
+
+def policy_for(institution: Institution) -> BookingPolicy:
+    return BookingPolicy.objects.filter(institution=institution).first() or BookingPolicy(
+        institution=institution
+    )
+
+
+def waitlist(institution: Institution, age_group: str):
+    """The waitlist in the order the institution's rule gives, ties to whoever applied first."""
+    rule = policy_for(institution).waitlist_rule
+    qs = Application.objects.filter(
+        institution=institution, age_group=age_group, status=ApplicationStatus.WAITLISTED
+    )
+    first = {
+        WaitlistRule.MULTI_CHILD_FIRST: [F("child__is_second_or_later").desc()],
+        WaitlistRule.WORK_NEARBY_FIRST: [F("parents_work_nearby").desc()],
+    }.get(rule, [])
+    return qs.select_related("child", "family").order_by(*first, "created_at", "id")
+
+
+def waitlist_position(application: Application) -> int | None:
+    if application.status != ApplicationStatus.WAITLISTED:
+        return None
+    ids = list(waitlist(application.institution, application.age_group).values_list("id", flat=True))
+    return ids.index(application.pk) + 1 if application.pk in ids else None
+
+
+def free_places(institution: Institution, age_group: str, *, exclude_offer: Application | None = None) -> int:
+    """Places nobody holds: capacity − enrolled − places held by outstanding offers."""
+    totals = ClassGroup.objects.filter(institution=institution, age_group=age_group).aggregate(
+        capacity=Sum("capacity"), enrolled=Sum("enrolled")
+    )
+    offers = Application.objects.filter(
+        institution=institution, age_group=age_group, status=ApplicationStatus.OFFERED
+    )
+    if exclude_offer is not None:
+        offers = offers.exclude(pk=exclude_offer.pk)
+    return (totals["capacity"] or 0) - (totals["enrolled"] or 0) - offers.count()
+
+
+def _lock_group(institution_id: int, age_group: str) -> list[ClassGroup]:
+    """Every write that moves places locks the age group's classes first, in id order, so two such writes
+    never wait on each other in opposite orders (no deadlock), and then the application or enrolment."""
+    return list(
+        ClassGroup.objects.select_for_update()
+        .filter(institution_id=institution_id, age_group=age_group)
+        .order_by("id")
+    )
+
+
+def _lock_application(pk: int) -> Application:
+    plain = Application.objects.only("institution_id", "age_group").get(pk=pk)
+    _lock_group(plain.institution_id, plain.age_group)
+    # of=("self",): lock the application only, not the institution and user rows it joins.
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("institution", "child", "family")
+        .get(pk=pk)
+    )
+
+
+def _event(*, application=None, visit=None, from_status="", to_status, by=None, note="") -> None:
+    BookingEvent.objects.create(
+        application=application, visit=visit, from_status=from_status, to_status=to_status, by=by, note=note
+    )
+
+
+def _transition(application: Application, to_status: str, *, by: User | None, note: str = "") -> None:
+    if not can_transition(application.status, to_status):
+        raise ValidationError(
+            _("This application is %(status)s and cannot change that way.")
+            % {"status": ApplicationStatus(application.status).label},
+            code="transition",
+        )
+    from_status = application.status
+    application.status = to_status
+    application.save()
+    _event(application=application, from_status=from_status, to_status=to_status, by=by, note=note)
+
+
+def fits_age_group(child: Child, age_group: str, on: date) -> bool:
+    low, high = AGE_GROUP_MONTHS[AgeGroup(age_group)]
+    return low <= months_between(child.birth_date, on) < high
+
+
+def eligible_groups(child: Child, on: date) -> list[str]:
+    return [group for group in AgeGroup.values if fits_age_group(child, group, on)]
+
+
+def first_eligible_month(child: Child, age_group: str, after: date) -> date | None:
+    """The first month start on or after `after` when the child is old enough for the group."""
+    low, high = AGE_GROUP_MONTHS[AgeGroup(age_group)]
+    day = date(after.year, after.month, 1)
+    for _step in range(48):
+        if day >= after.replace(day=1) and low <= months_between(child.birth_date, day) < high:
+            return day
+        day = date(day.year + (day.month // 12), day.month % 12 + 1, 1)
+    return None
+
+
+# --- children ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def child_add(
+    *,
+    family: User,
+    name: str,
+    sex: str,
+    birth_date: date,
+    id_number: str = "",
+    is_second_or_later: bool = False,
+) -> Child:
+    if family.role != Role.FAMILY:
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if not name.strip():
+        errors["name"] = [_("Give the child's name.")]
+    if sex not in Child.Sex.values:
+        errors["sex"] = [_("Choose girl or boy.")]
+    if birth_date > today:
+        errors["birth_date"] = [_("The date of birth cannot be in the future.")]
+    elif months_between(birth_date, today) > MAX_CHILD_MONTHS:
+        errors["birth_date"] = [_("This service is for children under 3; check the date of birth.")]
+    index = ""
+    if id_number.strip():
+        try:
+            id_number = normalize_resident_id(id_number)
+        except ValidationError as exc:
+            errors["id_number"] = exc.messages
+        else:
+            from stdnum.cn import ric
+
+            if ric.get_birth_date(id_number) != birth_date and "birth_date" not in errors:
+                errors["id_number"] = [
+                    _("The date of birth in the ID number differs from the date of birth given.")
+                ]
+            index = blind_index(id_number)
+            if Child.objects.filter(id_number_index=index).exists():
+                errors["id_number"] = [_("A child with this ID number is already registered.")]
+    if errors:
+        raise ValidationError(errors)
+    return Child.objects.create(
+        family=family,
+        name=name.strip(),
+        sex=sex,
+        birth_date=birth_date,
+        id_number=id_number,
+        id_number_index=index,
+        is_second_or_later=is_second_or_later,
+    )
+
+
+# --- visits --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_slot_create(
+    *,
+    institution: Institution,
+    by: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    note: str = "",
+) -> VisitSlot:
+    _guard_member(institution, by)
+    errors = {}
+    if starts_at <= timezone.now():
+        errors["starts_at"] = [_("A visit time must be in the future.")]
+    if ends_at <= starts_at:
+        errors["ends_at"] = [_("The visit must end after it starts.")]
+    if capacity < 1:
+        errors["capacity"] = [_("At least one family must fit.")]
+    if errors:
+        raise ValidationError(errors)
+    return VisitSlot.objects.create(
+        institution=institution, starts_at=starts_at, ends_at=ends_at, capacity=capacity, note=note
+    )
+
+
+def visit_book(*, slot: VisitSlot, family: User, idempotency_key: str, child: Child | None = None) -> Visit:
+    """Book one seat of a visit slot. A retried request with the same key returns the same visit."""
+    existing = Visit.objects.filter(family=family, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _visit_book(slot=slot, family=family, idempotency_key=idempotency_key, child=child)
+    except IntegrityError:
+        # The same key won a race a moment ago (a double click): that booking is the answer.
+        existing = Visit.objects.filter(family=family, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _visit_book(*, slot, family, idempotency_key, child) -> Visit:
+    if family.role != Role.FAMILY:
+        raise PermissionDenied
+    if child is not None:
+        _guard_family(child, family)
+    locked = VisitSlot.objects.select_for_update(of=("self",)).select_related("institution").get(pk=slot.pk)
+    if locked.institution.status != InstitutionStatus.FILED:
+        raise ValidationError(_("This institution is not taking bookings."), code="institution")
+    if locked.starts_at <= timezone.now():
+        raise ValidationError(_("This visit time has passed. Please choose a later one."), code="past")
+    if Visit.objects.filter(slot=locked, family=family, status=VisitStatus.BOOKED).exists():
+        raise ValidationError(_("You have already booked this visit time."), code="duplicate")
+    if locked.booked >= locked.capacity:
+        raise ValidationError(_("This visit time is full. Please choose another."), code="full")
+    locked.booked = F("booked") + 1
+    locked.save(update_fields=["booked"])
+    visit = Visit.objects.create(slot=locked, family=family, child=child, idempotency_key=idempotency_key)
+    _event(visit=visit, to_status=VisitStatus.BOOKED, by=family)
+    _notify(
+        family,
+        _("Visit booked: %(name)s, %(time)s.")
+        % {
+            "name": locked.institution.name,
+            "time": timezone.localtime(locked.starts_at).strftime("%Y-%m-%d %H:%M"),
+        },
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_cancel(*, visit: Visit, by: User) -> Visit:
+    locked = (
+        Visit.objects.select_for_update(of=("self",)).select_related("slot__institution").get(pk=visit.pk)
+    )
+    if locked.family_id != by.pk:
+        _guard_member(locked.slot.institution, by)
+    if locked.status != VisitStatus.BOOKED:
+        raise ValidationError(_("Only a booked visit can be cancelled."), code="status")
+    slot = VisitSlot.objects.select_for_update().get(pk=locked.slot_id)
+    slot.booked = F("booked") - 1
+    slot.save(update_fields=["booked"])
+    locked.status = VisitStatus.CANCELLED
+    locked.save(update_fields=["status"])
+    _event(visit=locked, from_status=VisitStatus.BOOKED, to_status=VisitStatus.CANCELLED, by=by)
+    if by.pk != locked.family_id:
+        _notify(
+            locked.family,
+            _("The institution cancelled your visit to %(name)s.") % {"name": slot.institution.name},
+        )
+    return locked
+
+
+@transaction.atomic
+def visit_record(*, visit: Visit, by: User, attended: bool) -> Visit:
+    """The institution records whether the family came; a real visit lets the family review later."""
+    locked = (
+        Visit.objects.select_for_update(of=("self",)).select_related("slot__institution").get(pk=visit.pk)
+    )
+    _guard_member(locked.slot.institution, by)
+    if locked.status != VisitStatus.BOOKED:
+        raise ValidationError(_("Only a booked visit can be recorded."), code="status")
+    to_status = VisitStatus.ATTENDED if attended else VisitStatus.NO_SHOW
+    locked.status = to_status
+    locked.save(update_fields=["status"])
+    _event(visit=locked, from_status=VisitStatus.BOOKED, to_status=to_status, by=by)
+    return locked
+
+
+# --- applications ---------------------------------------------------------------------------------
+
+
+def application_submit(
+    *,
+    family: User,
+    child: Child,
+    institution: Institution,
+    age_group: str,
+    service_type: str,
+    start_date: date,
+    idempotency_key: str,
+    notes: str = "",
+    parents_work_nearby: bool = False,
+) -> Application:
+    """Apply for a place. With no free place in the age group it goes on the waitlist at once."""
+    existing = Application.objects.filter(family=family, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _application_submit(
+                family=family,
+                child=child,
+                institution=institution,
+                age_group=age_group,
+                service_type=service_type,
+                start_date=start_date,
+                idempotency_key=idempotency_key,
+                notes=notes,
+                parents_work_nearby=parents_work_nearby,
+            )
+    except IntegrityError:
+        existing = Application.objects.filter(family=family, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _application_submit(
+    *,
+    family,
+    child,
+    institution,
+    age_group,
+    service_type,
+    start_date,
+    idempotency_key,
+    notes,
+    parents_work_nearby,
+):
+    if family.role != Role.FAMILY:
+        raise PermissionDenied
+    _guard_family(child, family)
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    institution = Institution.objects.get(pk=institution.pk)
+    if institution.status != InstitutionStatus.FILED:
+        raise ValidationError(_("This institution is not taking applications."), code="institution")
+    if (
+        age_group not in AgeGroup.values
+        or not ClassGroup.objects.filter(institution=institution, age_group=age_group).exists()
+    ):
+        errors["age_group"] = [_("This institution has no class for that age group.")]
+    if service_type not in ServiceType.values or not getattr(
+        institution, SERVICE_TYPE_FIELDS[ServiceType(service_type)], False
+    ):
+        errors["service_type"] = [_("This institution does not offer that service.")]
+    if start_date < today:
+        errors["start_date"] = [_("The start date cannot be in the past.")]
+    elif start_date > today + timedelta(days=MAX_START_AHEAD_DAYS):
+        errors["start_date"] = [_("Apply at most a year before the start date.")]
+    if (
+        "age_group" not in errors
+        and "start_date" not in errors
+        and not fits_age_group(child, age_group, start_date)
+    ):
+        low, high = AGE_GROUP_MONTHS[AgeGroup(age_group)]
+        months = months_between(child.birth_date, start_date)
+        errors["age_group"] = [
+            _(
+                "On %(date)s %(name)s will be %(months)s months old; the %(group)s takes children of %(low)s–%(high)s months."
+            )
+            % {
+                "date": start_date.isoformat(),
+                "name": child.name,
+                "months": months,
+                "group": AgeGroup(age_group).label,
+                "low": low,
+                "high": high,
+            }
+        ]
+    if Application.objects.filter(child=child, institution=institution, status__in=OPEN).exists():
+        errors["child"] = [
+            _("%(name)s already has an application at this institution.") % {"name": child.name}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    # Lock the age group's classes so a free place seen here is not also handed out elsewhere.
+    _lock_group(institution.pk, age_group)
+    status = (
+        ApplicationStatus.SUBMITTED
+        if free_places(institution, age_group) > 0
+        else ApplicationStatus.WAITLISTED
+    )
+    application = Application.objects.create(
+        family=family,
+        child=child,
+        institution=institution,
+        age_group=age_group,
+        service_type=service_type,
+        start_date=start_date,
+        notes=notes.strip(),
+        parents_work_nearby=parents_work_nearby,
+        status=status,
+        idempotency_key=idempotency_key,
+    )
+    _event(application=application, to_status=status, by=family)
+    if status == ApplicationStatus.WAITLISTED:
+        text = _(
+            "Application received: %(name)s has no free place now; %(child)s is number %(n)s on the waitlist."
+        ) % {
+            "name": institution.name,
+            "child": child.name,
+            "n": waitlist_position(application),
+        }
+    else:
+        text = _("Application received: %(name)s will answer soon.") % {"name": institution.name}
+    _notify(family, text)
+    return application
+
+
+@dataclass(frozen=True)
+class AcceptResult:
+    application: Application
+    accepted: bool
+    message: str = ""
+
+
+def _enrol(application: Application, *, by: User, exclude_offer: bool) -> bool:
+    """Take a place for the application under lock; False when there is none left."""
+    classes = _lock_group(application.institution_id, application.age_group)
+    if (
+        free_places(
+            application.institution,
+            application.age_group,
+            exclude_offer=application if exclude_offer else None,
+        )
+        <= 0
+    ):
+        return False
+    target = next((c for c in classes if c.enrolled < c.capacity), None)
+    if target is None:
+        return False
+    ClassGroup.objects.filter(pk=target.pk).update(enrolled=F("enrolled") + 1)
+    Enrolment.objects.create(
+        child=application.child,
+        institution=application.institution,
+        class_group=target,
+        service_type=application.service_type,
+        start_date=max(application.start_date, timezone.localdate()),
+        application=application,
+        recorded_by=by,
+    )
+    institution_refresh_totals(institution=application.institution)
+    return True
+
+
+def _placed_message(application: Application) -> str:
+    return _("%(child)s has a place at %(name)s from %(date)s.") % {
+        "child": application.child.name,
+        "name": application.institution.name,
+        "date": application.start_date.isoformat(),
+    }
+
+
+@transaction.atomic
+def application_accept(*, application: Application, by: User) -> AcceptResult:
+    """The institution accepts: an enrolment is made and the vacancy drops, or, with no place left, the
+    application joins the waitlist in its order and the answer says so."""
+    locked = _lock_application(application.pk)
+    _guard_member(locked.institution, by)
+    if locked.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED):
+        raise ValidationError(_("Only a waiting application can be accepted."), code="status")
+    if not _enrol(locked, by=by, exclude_offer=False):
+        if locked.status != ApplicationStatus.WAITLISTED:
+            _transition(locked, ApplicationStatus.WAITLISTED, by=by, note=_("No place left"))
+        return AcceptResult(
+            locked, False, _("No place left in this age group. The application is on the waitlist.")
+        )
+    _transition(locked, ApplicationStatus.ENROLLED, by=by)
+    _notify(locked.family, _placed_message(locked))
+    return AcceptResult(locked, True)
+
+
+@transaction.atomic
+def application_decline(*, application: Application, by: User, reason: str) -> Application:
+    locked = _lock_application(application.pk)
+    _guard_member(locked.institution, by)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the family a reason.")]})
+    held_offer = locked.status == ApplicationStatus.OFFERED
+    locked.decline_reason = reason.strip()
+    _transition(locked, ApplicationStatus.DECLINED, by=by, note=reason.strip())
+    _notify(
+        locked.family,
+        _("%(name)s declined the application: %(reason)s")
+        % {"name": locked.institution.name, "reason": reason.strip()},
+    )
+    if held_offer:
+        offer_next(institution=locked.institution, age_group=locked.age_group, by=by)
+    return locked
+
+
+@transaction.atomic
+def offer_next(*, institution: Institution, age_group: str, by: User | None = None) -> list[Application]:
+    """Offer free places to the next families on the waitlist, each with a reply deadline."""
+    _lock_group(institution.pk, age_group)
+    offered = []
+    hours = policy_for(institution).offer_hours
+    for candidate in waitlist(institution, age_group):
+        if free_places(institution, age_group) <= 0:
+            break
+        locked = Application.objects.select_for_update().get(pk=candidate.pk)
+        if locked.status != ApplicationStatus.WAITLISTED:
+            continue
+        locked.offer_expires_at = timezone.now() + timedelta(hours=hours)
+        _transition(locked, ApplicationStatus.OFFERED, by=by)
+        _notify(
+            candidate.family,
+            _(
+                "A place is free at %(name)s for %(child)s. Please reply before %(deadline)s or it passes to the next family."
+            )
+            % {
+                "name": institution.name,
+                "child": candidate.child.name,
+                "deadline": timezone.localtime(locked.offer_expires_at).strftime("%Y-%m-%d %H:%M"),
+            },
+        )
+        offered.append(locked)
+    return offered
+
+
+@transaction.atomic
+def offer_accept(*, application: Application, family: User) -> Application:
+    locked = _lock_application(application.pk)
+    if locked.family_id != family.pk:
+        raise PermissionDenied
+    if locked.status != ApplicationStatus.OFFERED:
+        raise ValidationError(_("There is no offer to accept."), code="status")
+    if locked.offer_expires_at and locked.offer_expires_at < timezone.now():
+        raise ValidationError(_("The offer has expired and passed to the next family."), code="expired")
+    if not _enrol(locked, by=family, exclude_offer=True):
+        raise ValidationError(_("No place left in this age group."), code="no_place")
+    _transition(locked, ApplicationStatus.ENROLLED, by=family)
+    _notify(locked.family, _placed_message(locked))
+    return locked
+
+
+def _end_enrolment(enrolment: Enrolment, *, by: User, end_date: date) -> None:
+    ClassGroup.objects.filter(pk=enrolment.class_group_id).update(enrolled=F("enrolled") - 1)
+    enrolment.status = EnrolmentStatus.ENDED
+    enrolment.end_date = max(end_date, enrolment.start_date)
+    enrolment.save(update_fields=["status", "end_date"])
+    institution_refresh_totals(institution=enrolment.institution)
+
+
+@transaction.atomic
+def application_cancel(*, application: Application, by: User) -> Application:
+    """The family withdraws; a place they held (an offer or an enrolment) goes to the next family."""
+    locked = _lock_application(application.pk)
+    if locked.family_id != by.pk:
+        raise PermissionDenied
+    freed = locked.status in (ApplicationStatus.OFFERED, ApplicationStatus.ENROLLED)
+    if locked.status == ApplicationStatus.ENROLLED:
+        enrolment = (
+            Enrolment.objects.select_for_update()
+            .filter(application=locked, status=EnrolmentStatus.ACTIVE)
+            .first()
+        )
+        if enrolment is not None:
+            _end_enrolment(enrolment, by=by, end_date=timezone.localdate())
+    _transition(locked, ApplicationStatus.CANCELLED, by=by)
+    if freed:
+        offer_next(institution=locked.institution, age_group=locked.age_group, by=by)
+    return locked
+
+
+@transaction.atomic
+def enrolment_end(*, enrolment: Enrolment, by: User, end_date: date) -> Enrolment:
+    """A child leaves; the place frees and the waitlist moves."""
+    plain = Enrolment.objects.select_related("class_group").get(pk=enrolment.pk)
+    _lock_group(plain.institution_id, plain.class_group.age_group)
+    locked = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("institution", "class_group")
+        .get(pk=enrolment.pk)
+    )
+    _guard_member(locked.institution, by)
+    if locked.status != EnrolmentStatus.ACTIVE:
+        raise ValidationError(_("This enrolment has already ended."), code="status")
+    _end_enrolment(locked, by=by, end_date=end_date)
+    offer_next(institution=locked.institution, age_group=locked.class_group.age_group, by=by)
+    return locked
+
+
+@transaction.atomic
+def enrolment_record(
+    *,
+    institution: Institution,
+    by: User,
+    class_group: ClassGroup,
+    child_name: str,
+    sex: str,
+    birth_date: date,
+    service_type: str,
+    start_date: date,
+) -> Enrolment:
+    """A child enrolled without the site (walked in, by phone): the institution records it here."""
+    _guard_member(institution, by)
+    if class_group.institution_id != institution.pk:
+        raise PermissionDenied
+    errors = {}
+    if not child_name.strip():
+        errors["child_name"] = [_("Give the child's name.")]
+    if sex not in Child.Sex.values:
+        errors["sex"] = [_("Choose girl or boy.")]
+    if birth_date > timezone.localdate():
+        errors["birth_date"] = [_("The date of birth cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    classes = _lock_group(institution.pk, class_group.age_group)
+    target = next(c for c in classes if c.pk == class_group.pk)
+    if target.enrolled >= target.capacity or free_places(institution, class_group.age_group) <= 0:
+        raise ValidationError(_("No place left in this class."), code="no_place")
+    child = Child.objects.create(family=None, name=child_name.strip(), sex=sex, birth_date=birth_date)
+    ClassGroup.objects.filter(pk=target.pk).update(enrolled=F("enrolled") + 1)
+    enrolment = Enrolment.objects.create(
+        child=child,
+        institution=institution,
+        class_group=target,
+        service_type=service_type,
+        start_date=start_date,
+        recorded_by=by,
+    )
+    institution_refresh_totals(institution=institution)
+    return enrolment
+
+
+def expire_offers(*, now: datetime | None = None) -> int:
+    """Offers past their deadline expire and pass on. Run by manage.py expire_offers (cron)."""
+    now = now or timezone.now()
+    expired = 0
+    for pk in Application.objects.filter(
+        status=ApplicationStatus.OFFERED, offer_expires_at__lt=now
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = _lock_application(pk)
+            if locked.status != ApplicationStatus.OFFERED or locked.offer_expires_at >= now:
+                continue
+            _transition(locked, ApplicationStatus.EXPIRED, by=None, note=_("No reply before the deadline"))
+            _notify(
+                locked.family,
+                _("The offered place at %(name)s expired without a reply.")
+                % {"name": locked.institution.name},
+            )
+            offer_next(institution=locked.institution, age_group=locked.age_group)
+            expired += 1
+    return expired

@@ -1,0 +1,125 @@
+"""Places are exact under concurrent requests. Row locks do nothing on SQLite, so this runs on
+PostgreSQL (CI runs the suite there) with real transactions in real threads."""
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from django.utils import timezone
+
+from tuoyu.bookings import services
+from tuoyu.bookings.models import ApplicationStatus, Enrolment, Visit, VisitSlot
+from tuoyu.bookings.tests.conftest import next_week
+from tuoyu.institutions.models import ClassGroup, Institution
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL; .ci/run runs this there"
+    ),
+]
+
+RACERS = 50
+
+
+def _race(actions):
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait()
+            outcomes[index] = ("ok", action())
+        except ValidationError as exc:
+            outcomes[index] = ("refused", exc)
+        except Exception as exc:  # noqa: BLE001 - any other error is what the test must catch
+            outcomes[index] = ("error", exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return outcomes
+
+
+def test_fifty_acceptances_for_the_last_three_places_enrol_exactly_three(
+    nursery, operator, make_family, toddler_child
+):
+    applications = []
+    for i in range(RACERS):
+        family = make_family()
+        applications.append(
+            services.application_submit(
+                family=family,
+                child=toddler_child(family, name=f"孩子{i}"),
+                institution=nursery,
+                age_group="toddler",
+                service_type="full_day",
+                start_date=next_week(),
+                idempotency_key=uuid.uuid4().hex,
+            )
+        )
+    outcomes = _race(
+        [lambda a=a: services.application_accept(application=a, by=operator) for a in applications]
+    )
+    assert [kind for kind, _ in outcomes if kind != "ok"] == []  # no errors: every answer is a result
+    accepted = [result for _, result in outcomes if result.accepted]
+    refused = [result for _, result in outcomes if not result.accepted]
+    assert len(accepted) == 3 and len(refused) == RACERS - 3
+    assert all(result.message for result in refused)  # the clear "no place left"
+    assert Enrolment.objects.count() == 3
+    assert ClassGroup.objects.get(institution=nursery, age_group="toddler").enrolled == 15
+    assert Institution.objects.get(pk=nursery.pk).enrolled_total == 35
+    # The waitlist holds everyone else, in the order they applied.
+    waiting = list(services.waitlist(nursery, "toddler").values_list("pk", flat=True))
+    expected = [a.pk for a in applications if a.pk not in {r.application.pk for r in accepted}]
+    assert waiting == expected
+    assert all(
+        s == ApplicationStatus.WAITLISTED
+        for s in services.waitlist(nursery, "toddler").values_list("status", flat=True)
+    )
+
+
+def test_fifty_bookings_for_a_visit_slot_with_three_seats_book_exactly_three(nursery, operator, make_family):
+    start = timezone.now() + timedelta(days=2)
+    slot = services.visit_slot_create(
+        institution=nursery, by=operator, starts_at=start, ends_at=start + timedelta(hours=1), capacity=3
+    )
+    families = [make_family() for _ in range(RACERS)]
+    outcomes = _race(
+        [
+            lambda f=f: services.visit_book(slot=slot, family=f, idempotency_key=uuid.uuid4().hex)
+            for f in families
+        ]
+    )
+    kinds = [kind for kind, _ in outcomes]
+    assert kinds.count("ok") == 3 and kinds.count("refused") == RACERS - 3 and "error" not in kinds
+    assert {exc.code for kind, exc in outcomes if kind == "refused"} == {"full"}
+    assert Visit.objects.count() == 3 and VisitSlot.objects.get(pk=slot.pk).booked == 3
+
+
+def test_a_double_clicked_application_creates_one(nursery, make_family, toddler_child):
+    family = make_family()
+    child = toddler_child(family)
+    outcomes = _race(
+        [
+            lambda: services.application_submit(
+                family=family,
+                child=child,
+                institution=nursery,
+                age_group="toddler",
+                service_type="full_day",
+                start_date=next_week(),
+                idempotency_key="double-click",
+            )
+            for _ in range(5)
+        ]
+    )
+    assert {kind for kind, _ in outcomes} == {"ok"}
+    assert len({result.pk for _, result in outcomes}) == 1
