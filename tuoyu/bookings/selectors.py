@@ -89,8 +89,11 @@ def booking_statistics(user: User) -> list[dict]:
         status: Count("applications", filter=Q(applications__status=status), distinct=True)
         for status in ApplicationStatus.values
     }
+    scope = Institution.objects.filter(Q(applications__isnull=False) | Q(enrolments__isnull=False))
+    if user.role == Role.STREET_OFFICER and user.unit_id:
+        scope = scope.filter(unit__path__startswith=user.unit.path)  # §16: a street sees its own unit
     rows = (
-        Institution.objects.filter(applications__isnull=False)
+        Institution.objects.filter(pk__in=scope.values("pk"))
         .annotate(**{f"n_{k}": v for k, v in counts.items()})
         .annotate(
             active=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE), distinct=True)

@@ -670,6 +670,10 @@ def enrolment_record(
         errors["sex"] = [_("Choose girl or boy.")]
     if birth_date > timezone.localdate():
         errors["birth_date"] = [_("The date of birth cannot be in the future.")]
+    if service_type not in ServiceType.values or not getattr(
+        institution, SERVICE_TYPE_FIELDS[ServiceType(service_type)], False
+    ):
+        errors["service_type"] = [_("This institution does not offer that service.")]
     if errors:
         raise ValidationError(errors)
     classes = _lock_group(institution.pk, class_group.age_group)

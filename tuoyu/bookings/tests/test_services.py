@@ -368,3 +368,17 @@ def test_a_full_slot_and_a_past_slot_are_refused(make_family, nursery, operator)
 def test_a_slot_cannot_be_published_in_the_past(nursery, operator):
     with pytest.raises(ValidationError):
         _slot(nursery, operator, hours=-3)
+
+
+def test_statistics_are_numbers_only_and_a_street_sees_its_own_unit(family, toddler_child, nursery, reviewer, kaizhou):
+    from tuoyu.accounts.models import User
+    from tuoyu.bookings.selectors import booking_statistics
+    from tuoyu.regions.models import Unit
+
+    _apply(family, toddler_child(family), nursery)
+    rows = booking_statistics(reviewer)
+    assert len(rows) == 1 and rows[0]["n_submitted"] == 1
+    assert "小明" not in str(rows) and family.phone not in str(rows)
+    elsewhere = User.objects.create_user(username="baihe", password="x", role="street_officer", unit=Unit.objects.get(name="白鹤街道"))
+    assert booking_statistics(elsewhere) == []
+    assert booking_statistics(family) == []

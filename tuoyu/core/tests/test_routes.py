@@ -38,6 +38,7 @@ PUBLIC_ROUTES = {
     "filings:notices_rss",
     "filings:notices_atom",
     "filings:notices_export",
+    "api:visit_slots",
 }
 
 # Routes whose only purpose is a POST; a GET answers 405 and that is fine.
