@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from tuoyu.bookings import api as bookings_api
 from tuoyu.core.access import public
 from tuoyu.filings import api as filings_api
 from tuoyu.institutions.api import InstitutionDetailAPI, InstitutionListAPI
@@ -36,6 +37,36 @@ api_v1 = [
     ),
     path("notices/", filings_api.NoticeListAPI.as_view(), name="notices"),
     path("receipts/<str:code>/", filings_api.ReceiptVerifyAPI.as_view(), name="receipt"),
+    path("children/", bookings_api.ChildListAPI.as_view(), name="children"),
+    path("children/<int:pk>/", bookings_api.ChildDetailAPI.as_view(), name="child"),
+    path("institutions/<int:pk>/visit-slots/", bookings_api.VisitSlotListAPI.as_view(), name="visit_slots"),
+    path("visits/", bookings_api.VisitListAPI.as_view(), name="visits"),
+    path("visits/<int:pk>/cancel/", bookings_api.VisitCancelAPI.as_view(), name="visit_cancel"),
+    path("applications/", bookings_api.ApplicationListAPI.as_view(), name="applications"),
+    path("applications/<int:pk>/", bookings_api.ApplicationDetailAPI.as_view(), name="application"),
+    path(
+        "applications/<int:pk>/accept/",
+        bookings_api.ApplicationAcceptAPI.as_view(),
+        name="application_accept",
+    ),
+    path(
+        "applications/<int:pk>/decline/",
+        bookings_api.ApplicationDeclineAPI.as_view(),
+        name="application_decline",
+    ),
+    path(
+        "applications/<int:pk>/cancel/",
+        bookings_api.ApplicationCancelAPI.as_view(),
+        name="application_cancel",
+    ),
+    path(
+        "applications/<int:pk>/accept-offer/",
+        bookings_api.ApplicationAcceptOfferAPI.as_view(),
+        name="application_accept_offer",
+    ),
+    path("enrolments/", bookings_api.EnrolmentListAPI.as_view(), name="enrolments"),
+    path("enrolments/<int:pk>/end/", bookings_api.EnrolmentEndAPI.as_view(), name="enrolment_end"),
+    path("statistics/bookings/", bookings_api.BookingStatisticsAPI.as_view(), name="booking_statistics"),
 ]
 
 urlpatterns = [
@@ -43,6 +74,7 @@ urlpatterns = [
     path("", include("tuoyu.core.urls")),
     path("accounts/", include("tuoyu.accounts.urls")),
     path("filings/", include("tuoyu.filings.urls")),
+    path("bookings/", include("tuoyu.bookings.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", PublicSchemaView.as_view(), name="schema"),

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from tuoyu.core.access import ANY_SIGNED_IN, public, role_required
@@ -44,7 +45,11 @@ def phone_login(request):
             if user is not None:
                 login(request, user, backend="tuoyu.accounts.backends.PhoneCodeBackend")
                 messages.success(request, _("You are signed in."))
-                return redirect(request.GET.get("next") or "accounts:me")
+                target = request.GET.get("next", "")
+                safe = url_has_allowed_host_and_scheme(
+                    target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                )
+                return redirect(target if target and safe else "accounts:me")
             form.add_error("code", _("The code is wrong or has expired. Please request a new one."))
     else:
         form = PhoneForm()

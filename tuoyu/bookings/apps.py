@@ -9,10 +9,11 @@ class BookingsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Application, Child, Enrolment, Visit
+        from .models import Application, BookingPolicy, Child, Enrolment, Visit
 
         # Personal data writes are audited; the ID number never enters the log, not even encrypted.
         auditlog.register(Child, exclude_fields=["id_number", "id_number_index"])
         auditlog.register(Application)
         auditlog.register(Visit)
         auditlog.register(Enrolment)
+        auditlog.register(BookingPolicy)

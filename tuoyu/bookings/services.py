@@ -525,6 +525,11 @@ def application_accept(*, application: Application, by: User) -> AcceptResult:
     _guard_member(locked.institution, by)
     if locked.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED):
         raise ValidationError(_("Only a waiting application can be accepted."), code="status")
+    if locked.status == ApplicationStatus.WAITLISTED and waitlist_position(locked) != 1:
+        # The published rule decides who is next; the institution cannot skip families ahead.
+        raise ValidationError(
+            _("Families ahead on the waitlist come first: offer the next place instead."), code="order"
+        )
     if not _enrol(locked, by=by, exclude_offer=False):
         if locked.status != ApplicationStatus.WAITLISTED:
             _transition(locked, ApplicationStatus.WAITLISTED, by=by, note=_("No place left"))
@@ -557,7 +562,10 @@ def application_decline(*, application: Application, by: User, reason: str) -> A
 
 @transaction.atomic
 def offer_next(*, institution: Institution, age_group: str, by: User | None = None) -> list[Application]:
-    """Offer free places to the next families on the waitlist, each with a reply deadline."""
+    """Offer free places to the next families on the waitlist, each with a reply deadline.
+    `by` is None only for the expiry job; a person must act for the institution."""
+    if by is not None and by.role != Role.FAMILY:
+        _guard_member(institution, by)
     _lock_group(institution.pk, age_group)
     offered = []
     hours = policy_for(institution).offer_hours
@@ -674,6 +682,15 @@ def enrolment_record(
         institution, SERVICE_TYPE_FIELDS[ServiceType(service_type)], False
     ):
         errors["service_type"] = [_("This institution does not offer that service.")]
+    low, high = AGE_GROUP_MONTHS[AgeGroup(class_group.age_group)]
+    months = months_between(birth_date, start_date)
+    if "birth_date" not in errors and not low <= months < high:
+        errors["birth_date"] = [
+            _(
+                "On %(date)s the child will be %(months)s months old; this class takes children of %(low)s–%(high)s months."
+            )
+            % {"date": start_date.isoformat(), "months": months, "low": low, "high": high}
+        ]
     if errors:
         raise ValidationError(errors)
     classes = _lock_group(institution.pk, class_group.age_group)

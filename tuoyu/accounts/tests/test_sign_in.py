@@ -132,3 +132,12 @@ def test_changes_to_a_user_are_audited(reviewer):
     reviewer.save()
     entry = LogEntry.objects.get_for_object(reviewer).filter(action=LogEntry.Action.UPDATE).get()
     assert "display_name" in entry.changes_dict and "password" not in entry.changes_dict
+
+
+def test_signing_in_never_redirects_off_site(client):
+    phone_code_request(phone="13800138000")
+    response = client.post(
+        "/accounts/login/phone/?next=https://evil.example/steal",
+        {"phone": "13800138000", "code": _last_code("13800138000")},
+    )
+    assert response.status_code == 302 and response["Location"] == "/accounts/me/"

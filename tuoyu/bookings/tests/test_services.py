@@ -370,7 +370,9 @@ def test_a_slot_cannot_be_published_in_the_past(nursery, operator):
         _slot(nursery, operator, hours=-3)
 
 
-def test_statistics_are_numbers_only_and_a_street_sees_its_own_unit(family, toddler_child, nursery, reviewer, kaizhou):
+def test_statistics_are_numbers_only_and_a_street_sees_its_own_unit(
+    family, toddler_child, nursery, reviewer, kaizhou
+):
     from tuoyu.accounts.models import User
     from tuoyu.bookings.selectors import booking_statistics
     from tuoyu.regions.models import Unit
@@ -379,6 +381,41 @@ def test_statistics_are_numbers_only_and_a_street_sees_its_own_unit(family, todd
     rows = booking_statistics(reviewer)
     assert len(rows) == 1 and rows[0]["n_submitted"] == 1
     assert "小明" not in str(rows) and family.phone not in str(rows)
-    elsewhere = User.objects.create_user(username="baihe", password="x", role="street_officer", unit=Unit.objects.get(name="白鹤街道"))
+    elsewhere = User.objects.create_user(
+        username="baihe", password="x", role="street_officer", unit=Unit.objects.get(name="白鹤街道")
+    )
     assert booking_statistics(elsewhere) == []
     assert booking_statistics(family) == []
+
+
+def test_accepting_from_the_waitlist_keeps_its_order(make_family, toddler_child, nursery, operator):
+    ClassGroup.objects.filter(institution=nursery, age_group="toddler").update(enrolled=15)
+    f1, f2 = make_family(), make_family()
+    first = _apply(f1, toddler_child(f1), nursery)
+    second = _apply(f2, toddler_child(f2, name="小刚"), nursery)
+    ClassGroup.objects.filter(institution=nursery, age_group="toddler").update(enrolled=14)
+    with pytest.raises(ValidationError) as exc:
+        services.application_accept(application=second, by=operator)
+    assert exc.value.code == "order"
+    assert services.application_accept(application=first, by=operator).accepted
+
+
+def test_an_offline_enrolment_checks_the_childs_age(nursery, operator):
+    group = ClassGroup.objects.get(institution=nursery, name="托小一班")
+    with pytest.raises(ValidationError) as exc:
+        services.enrolment_record(
+            institution=nursery,
+            by=operator,
+            class_group=group,
+            child_name="太大",
+            sex="F",
+            birth_date=months_ago(30),
+            service_type="full_day",
+            start_date=next_week(),
+        )
+    assert "birth_date" in exc.value.message_dict
+
+
+def test_only_the_institutions_people_offer_places(nursery, other_operator):
+    with pytest.raises(PermissionDenied):
+        services.offer_next(institution=nursery, age_group="toddler", by=other_operator)
