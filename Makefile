@@ -35,6 +35,7 @@ var/.seeded: $(VENV)/.installed node_modules/.installed var/.i18n
 	$(PY) manage.py load_regions
 	$(PY) manage.py seed_demo --scale district
 	$(PY) manage.py seed_filings_demo
+	$(PY) manage.py seed_bookings_demo
 	@touch $@
 
 serve:

@@ -419,3 +419,15 @@ def test_an_offline_enrolment_checks_the_childs_age(nursery, operator):
 def test_only_the_institutions_people_offer_places(nursery, other_operator):
     with pytest.raises(PermissionDenied):
         services.offer_next(institution=nursery, age_group="toddler", by=other_operator)
+
+
+def test_the_demo_gives_the_family_and_the_operator_something_to_see(kaizhou):
+    from tuoyu.bookings.demo import seed_bookings
+    from tuoyu.institutions.demo import seed_district, seed_personas
+
+    seed_district(count=10)
+    seed_personas()
+    assert seed_bookings() >= 4
+    assert Child.objects.get().name.startswith("示例")
+    assert VisitSlot.objects.count() == 3
+    assert seed_bookings() == 0  # runs once
