@@ -182,7 +182,8 @@ def institution_page(request, pk: int):
     child = selectors.access_child_for_family(user, int(raw_child)) if raw_child.isdigit() else None
     if child is None and len(children) == 1:
         child = children[0]
-    choose = ChooseChildForm(request.GET, children=children)
+    # Its own id prefix: the apply form below has a "child" field too, and ids must be unique.
+    choose = ChooseChildForm(request.GET, children=children, auto_id="choose_%s")
     choose.is_valid()
     on = choose.cleaned_data.get("on") or _first_of_next_month(timezone.localdate())
 
@@ -288,7 +289,9 @@ def institution_page(request, pk: int):
             "on": on,
             # Drawn unbound with what was understood, so a missing or unreadable date shows the default.
             "choose": ChooseChildForm(
-                initial={"child": child.pk if child else None, "on": on}, children=children
+                initial={"child": child.pk if child else None, "on": on},
+                children=children,
+                auto_id="choose_%s",
             ),
             "groups": _group_rows(institution, child, on),
             "slots": slots,

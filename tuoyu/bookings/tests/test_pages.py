@@ -311,7 +311,12 @@ def test_the_institution_accepts_and_the_public_vacancy_drops_by_one(
     assert after == before - 1
     client.force_login(family)
     html = client.get("/bookings/me/").content.decode()
-    assert 'data-testid="application-status">Place taken<' in html
+    from django.utils import translation
+
+    from tuoyu.bookings.models import ApplicationStatus
+
+    with translation.override("zh-hans"):  # the page is in the default language
+        assert f'data-testid="application-status">{ApplicationStatus.ENROLLED.label}<' in html
 
 
 def test_declining_needs_a_reason_and_the_family_reads_it(client, family, nursery, toddler_child, operator):
