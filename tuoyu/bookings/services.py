@@ -199,7 +199,7 @@ def child_add(
     if birth_date > today:
         errors["birth_date"] = [_("The date of birth cannot be in the future.")]
     elif months_between(birth_date, today) > MAX_CHILD_MONTHS:
-        errors["birth_date"] = [_("This service is for children under 3; check the date of birth.")]
+        errors["birth_date"] = [_("Check the date of birth: the child would be over 6 years old.")]
     index = ""
     if id_number.strip():
         try:
