@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,6 +100,38 @@ def waitlist_position(application: Application) -> int | None:
         return None
     ids = list(waitlist(application.institution, application.age_group).values_list("id", flat=True))
     return ids.index(application.pk) + 1 if application.pk in ids else None
+
+
+def waitlist_positions(applications) -> dict[int, int]:
+    """Positions of many waitlisted applications in two queries, however many there are: the family's
+    page lists all of theirs at once. Same order as `waitlist`."""
+    waiting = [a for a in applications if a.status == ApplicationStatus.WAITLISTED]
+    if not waiting:
+        return {}
+    keys = {(a.institution_id, a.age_group) for a in waiting}
+    rules = dict(
+        BookingPolicy.objects.filter(institution_id__in={k[0] for k in keys}).values_list(
+            "institution_id", "waitlist_rule"
+        )
+    )
+    matches = Q()
+    for institution_id, age_group in keys:
+        matches |= Q(institution_id=institution_id, age_group=age_group)
+    rows = Application.objects.filter(matches, status=ApplicationStatus.WAITLISTED).values_list(
+        "pk", "institution_id", "age_group", "created_at", "parents_work_nearby", "child__is_second_or_later"
+    )
+    groups: dict[tuple[int, str], list] = {}
+    for pk, institution_id, age_group, created_at, nearby, second in rows:
+        rule = rules.get(institution_id, WaitlistRule.FIRST_COME)
+        first = {WaitlistRule.MULTI_CHILD_FIRST: not second, WaitlistRule.WORK_NEARBY_FIRST: not nearby}.get(
+            rule, False
+        )
+        groups.setdefault((institution_id, age_group), []).append((first, created_at, pk))
+    positions = {}
+    for members in groups.values():
+        for index, (_first, _created, pk) in enumerate(sorted(members), start=1):
+            positions[pk] = index
+    return {a.pk: positions.get(a.pk) for a in waiting}
 
 
 def free_places(institution: Institution, age_group: str, *, exclude_offer: Application | None = None) -> int:

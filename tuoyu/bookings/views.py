@@ -96,17 +96,17 @@ def _family_context(user, form: ChildForm) -> dict:
     applications = list(
         selectors.applications_for_user(user).prefetch_related(events).order_by("-created_at")
     )
-    policies: dict[int, BookingPolicy] = {}
+    positions = services.waitlist_positions(applications)
+    policies = {
+        p.institution_id: p
+        for p in BookingPolicy.objects.filter(institution_id__in={a.institution_id for a in applications})
+    }
     for application in applications:
-        application.position = (
-            services.waitlist_position(application)
-            if application.status == ApplicationStatus.WAITLISTED
-            else None
-        )
+        application.position = positions.get(application.pk)
         if application.status in OPEN:
-            if application.institution_id not in policies:
-                policies[application.institution_id] = services.policy_for(application.institution)
-            policy = policies[application.institution_id]
+            policy = policies.get(application.institution_id) or BookingPolicy(
+                institution=application.institution
+            )
             application.rule = policy.get_waitlist_rule_display()
             application.rule_explained = RULE_EXPLAINED.get(policy.waitlist_rule, "")
         application.offer_open = application.status == ApplicationStatus.OFFERED and (

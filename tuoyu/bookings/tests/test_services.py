@@ -431,3 +431,41 @@ def test_the_demo_gives_the_family_and_the_operator_something_to_see(kaizhou):
     assert Child.objects.get().name.startswith("示例")
     assert VisitSlot.objects.count() == 3
     assert seed_bookings() == 0  # runs once
+
+
+def test_batch_waitlist_positions_agree_with_the_single_ones(make_family, toddler_child, nursery):
+    BookingPolicy.objects.create(institution=nursery, waitlist_rule="multi_child_first")
+    ClassGroup.objects.filter(institution=nursery, age_group="toddler").update(enrolled=15)
+    apps = []
+    for i in range(5):
+        f = make_family()
+        apps.append(_apply(f, toddler_child(f, name=f"孩子{i}", is_second_or_later=(i % 2 == 1)), nursery))
+    batch = services.waitlist_positions(apps)
+    assert batch == {a.pk: services.waitlist_position(a) for a in apps}
+    assert sorted(batch.values()) == [1, 2, 3, 4, 5]
+
+
+def test_the_family_page_issues_a_fixed_number_of_queries_whatever_the_applications(
+    client, make_family, toddler_child, make_institution, operator
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tuoyu.institutions.services import ClassSpec
+
+    family = make_family()
+    client.force_login(family)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/bookings/me/").status_code == 200
+        return len(ctx.captured_queries)
+
+    def full_institution():
+        return make_institution(classes=[ClassSpec("托小一班", "toddler", 15, 15)])
+
+    _apply(family, toddler_child(family, name="甲"), full_institution())
+    few = count()
+    for i in range(4):
+        _apply(family, toddler_child(family, name=f"乙{i}"), full_institution())
+    assert count() == few
