@@ -8,10 +8,11 @@ bench run away.
 
 import http.client
 import itertools
+import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -25,6 +26,10 @@ class LoadResult:
     errors: Counter = field(default_factory=Counter)
     # Filled by the body checker, e.g. the number of results per search page.
     items: list[int] = field(default_factory=list)
+    # Shares of the machine's CPU time during the run (0-1): all of it, and what processes other than
+    # this bench, its server and its database sessions used, i.e. how much the run was disturbed.
+    cpu_busy: float = float("nan")
+    cpu_other: float = float("nan")
 
     @property
     def ok(self) -> int:
@@ -43,6 +48,50 @@ class LoadResult:
         return ordered[rank - 1]
 
 
+def cpu_times() -> tuple[int, int]:
+    """(busy, total) clock ticks of all CPUs from /proc/stat; (0, 0) where there is no /proc."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except OSError:
+        return 0, 0
+    idle = fields[3] + fields[4]  # idle + iowait
+    total = sum(fields[:8])  # guest time is already counted in user
+    return total - idle, total
+
+
+def cpu_busy_between(before: tuple[int, int], after: tuple[int, int]) -> float:
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total if total else float("nan")
+
+
+def process_ticks(pids: Iterable[int]) -> int:
+    """User + system clock ticks used so far by these processes (all their threads)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                # The command name may contain spaces: the fields we want come after its ')'.
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks
+
+
+@dataclass
+class CpuSnapshot:
+    busy: int
+    total: int
+    ours: int
+
+    @classmethod
+    def take(cls, own_pids: Callable[[], Iterable[int]] | None) -> "CpuSnapshot":
+        busy, total = cpu_times()
+        ours = process_ticks([os.getpid(), *(own_pids() if own_pids else [])])
+        return cls(busy, total, ours)
+
+
 def run_load(
     *,
     label: str,
@@ -53,6 +102,7 @@ def run_load(
     max_requests: int,
     max_seconds: float,
     count_items: Callable[[bytes], int] | None = None,
+    own_pids: Callable[[], Iterable[int]] | None = None,
 ) -> LoadResult:
     counter = itertools.count()
     counter_lock = threading.Lock()
@@ -95,11 +145,23 @@ def run_load(
         thread.start()
     start_barrier.wait()
     started = time.perf_counter()
+    cpu_before = CpuSnapshot.take(own_pids)
     for thread in threads:
         thread.join(timeout=max_seconds + 60)
     elapsed = time.perf_counter() - started
+    cpu_after = CpuSnapshot.take(own_pids)
+    total = cpu_after.total - cpu_before.total
+    busy = cpu_after.busy - cpu_before.busy
+    other = busy - (cpu_after.ours - cpu_before.ours)
 
-    result = LoadResult(label=label, concurrency=concurrency, elapsed_s=elapsed, latencies_ms=[])
+    result = LoadResult(
+        label=label,
+        concurrency=concurrency,
+        elapsed_s=elapsed,
+        latencies_ms=[],
+        cpu_busy=busy / total if total else float("nan"),
+        cpu_other=max(other, 0) / total if total else float("nan"),
+    )
     for latencies, statuses, errors, items in per_thread:
         result.latencies_ms.extend(latencies)
         result.statuses.update(statuses)
