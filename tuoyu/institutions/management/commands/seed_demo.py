@@ -33,4 +33,5 @@ class Command(BaseCommand):
                 self.stdout.write("The synthetic tree already exists; nothing to do.")
                 return
             count = seed_synthetic(**SCALES[scale])
-        self.stdout.write(self.style.SUCCESS(f"Created {count} synthetic institutions ({scale})."))
+        if count:
+            self.stdout.write(self.style.SUCCESS(f"Created {count} synthetic institutions ({scale})."))
