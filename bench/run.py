@@ -6,9 +6,9 @@ search in-process, then serve the production settings with gunicorn on a free lo
 /healthz and the search with the same closed-loop client at the same concurrency. Prints median, p95
 and p99 latency, requests per second and the ratio search/healthz. See docs/performance.md.
 
-The machine's two cores are shared with whatever else runs on it, so every run also accounts for the
-CPU time of processes outside the bench (client, gunicorn, the bench database's sessions) and is
-measured again, within a bounded budget, when they took more than 10% of it.
+The machine's two cores are shared with whatever else runs on it, so every run also measures the CPU
+time used by processes other than the bench's own (its client, gunicorn, the bench database's
+sessions) and is measured again, within a bounded budget, when those others took more than 10% of it.
 
 The bench never reads DATABASE_URL: it only ever seeds and serves BENCH_DATABASE_URL (default: the
 local `tuoyu_bench` database), so running it cannot write 100,000 demo rows into a real database.
