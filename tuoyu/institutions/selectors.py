@@ -96,9 +96,25 @@ def _filtered(params: SearchParams) -> QuerySet[Institution]:
 
 
 def _with_page_data(qs: QuerySet[Institution]) -> QuerySet[Institution]:
-    return qs.select_related("unit").prefetch_related(
-        Prefetch("classes", queryset=ClassGroup.objects.order_by("age_group", "name"))
-    )
+    return qs.select_related("unit")
+
+
+def _attach_vacancies(rows: list[Institution]) -> list[Institution]:
+    """Free places per age group for a page of rows: one grouped query of a few tuples a row, where a
+    prefetch of the classes built ~3 model instances a row only to add them up (half the search's CPU)."""
+    counts: dict[int, dict[str, int]] = {row.pk: {} for row in rows}
+    if counts:
+        free = (
+            ClassGroup.objects.filter(institution_id__in=counts)
+            .order_by()  # no default ordering: it would join the GROUP BY
+            .values_list("institution_id", "age_group")
+            .annotate(free=Sum(F("capacity") - F("enrolled")))  # enrolled <= capacity is a DB constraint
+        )
+        for institution_id, age_group, n in free:
+            counts[institution_id][age_group] = n
+    for row in rows:
+        row.vacancy_counts = counts[row.pk]
+    return rows
 
 
 ORDERINGS = {
@@ -123,7 +139,7 @@ def search_institutions(params: SearchParams) -> SearchResult:
     if params.near is None:
         total = qs.count()
         order = ORDERINGS.get(params.ordering, ORDERINGS["name"])
-        rows = list(_with_page_data(qs.order_by(*order))[start : start + params.page_size])
+        rows = _attach_vacancies(list(_with_page_data(qs.order_by(*order))[start : start + params.page_size]))
         for row in rows:
             row.distance_km = None
         return SearchResult(
@@ -133,9 +149,10 @@ def search_institutions(params: SearchParams) -> SearchResult:
     lat, lng = params.near
     radius = params.radius_km or DEFAULT_RADIUS_KM
     box = bounding_box(lat, lng, radius)
+    # order_by(): the candidates are sorted in Python, so the model's default ORDER BY name is waste.
     candidates = qs.filter(
         lat__gte=box.min_lat, lat__lte=box.max_lat, lng__gte=box.min_lng, lng__lte=box.max_lng
-    )
+    ).order_by()
     value_fields = ["id", "lat", "lng", "name", "fee_from", "capacity_total", "enrolled_total"]
     scored = []
     for pk, plat, plng, name, fee_from, capacity, enrolled in candidates.values_list(*value_fields):
@@ -145,7 +162,8 @@ def search_institutions(params: SearchParams) -> SearchResult:
     key = NEAR_SORT_KEYS.get(params.ordering, NEAR_SORT_KEYS["distance"])
     scored.sort(key=key)
     page = scored[start : start + params.page_size]
-    by_id = {row.pk: row for row in _with_page_data(Institution.objects.filter(pk__in=[s[0] for s in page]))}
+    page_rows = list(_with_page_data(Institution.objects.filter(pk__in=[s[0] for s in page]).order_by()))
+    by_id = {row.pk: row for row in _attach_vacancies(page_rows)}
     rows = []
     for pk, distance, *_rest in page:
         row = by_id[pk]
@@ -157,10 +175,12 @@ def search_institutions(params: SearchParams) -> SearchResult:
 
 
 def vacancies_by_age_group(institution: Institution) -> dict[str, int]:
-    """From the prefetched classes: free places per age group the institution offers."""
-    result: dict[str, int] = {}
-    for group in institution.classes.all():
-        result[group.age_group] = result.get(group.age_group, 0) + group.vacancies
+    """Free places per age group the institution offers (from _attach_vacancies when it ran)."""
+    result = getattr(institution, "vacancy_counts", None)
+    if result is None:
+        result = {}
+        for group in institution.classes.all():
+            result[group.age_group] = result.get(group.age_group, 0) + group.vacancies
     return {g: result[g] for g in AgeGroup.values if g in result}
 
 
@@ -179,8 +199,8 @@ def public_institution_detail(pk: int) -> Institution | None:
 
 
 def institutions_for_compare(ids: list[int]) -> list[Institution]:
-    rows = _with_page_data(public_institutions().filter(pk__in=ids)).prefetch_related("fees")
-    by_id = {row.pk: row for row in rows}
+    rows = list(_with_page_data(public_institutions().filter(pk__in=ids)).prefetch_related("fees"))
+    by_id = {row.pk: row for row in _attach_vacancies(rows)}
     return [by_id[i] for i in ids if i in by_id]
 
 

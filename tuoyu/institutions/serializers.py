@@ -53,6 +53,31 @@ class InstitutionListSerializer(serializers.ModelSerializer):
             "is_demo",
         ]
 
+    def to_representation(self, obj):
+        # The nearest-50 search renders 50 of these per request; DRF's generic field-by-field path
+        # costs ~40 µs a row. Same keys and values as the declared fields (the schema still uses them).
+        fee_from = obj.fee_from
+        return {
+            "id": obj.id,
+            "name": obj.name,
+            "type": obj.type,
+            "ownership": obj.ownership,
+            "is_puhui": obj.is_puhui,
+            "filing_number": obj.filing_number,
+            "unit": {"code": obj.unit.code, "name": obj.unit.name},
+            "address": obj.address,
+            "lat": obj.lat,
+            "lng": obj.lng,
+            "distance_km": self.get_distance_km(obj),
+            "capacity_total": obj.capacity_total,
+            "enrolled_total": obj.enrolled_total,
+            "vacancies": obj.vacancies,
+            "vacancies_by_age_group": vacancies_by_age_group(obj),
+            "fee_from": None if fee_from is None else f"{fee_from:.2f}",
+            "service_types": [str(v) for v in obj.service_types],
+            "is_demo": obj.is_demo,
+        }
+
     def get_distance_km(self, obj) -> float | None:
         distance = getattr(obj, "distance_km", None)
         return round(distance, 3) if distance is not None else None
@@ -62,6 +87,8 @@ class InstitutionListSerializer(serializers.ModelSerializer):
 
 
 class InstitutionDetailSerializer(InstitutionListSerializer):
+    to_representation = serializers.ModelSerializer.to_representation  # every field, the generic way
+
     classes = ClassGroupSerializer(many=True, read_only=True)
     fees = FeeSerializer(many=True, read_only=True)
 
