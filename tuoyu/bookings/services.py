@@ -192,10 +192,6 @@ def fits_age_group(child: Child, age_group: str, on: date) -> bool:
     return low <= months_between(child.birth_date, on) < high
 
 
-def eligible_groups(child: Child, on: date) -> list[str]:
-    return [group for group in AgeGroup.values if fits_age_group(child, group, on)]
-
-
 def first_eligible_month(child: Child, age_group: str, after: date) -> date | None:
     """The first month start on or after `after` when the child is old enough for the group."""
     low, high = AGE_GROUP_MONTHS[AgeGroup(age_group)]

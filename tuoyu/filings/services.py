@@ -592,14 +592,6 @@ def receipt_verify(code: str) -> tuple[str, Filing | None]:
     return "valid", filing
 
 
-def working_days_left(due: date | None, today: date | None = None) -> int | None:
-    from tuoyu.core.workdays import workdays_between
-
-    if due is None:
-        return None
-    return workdays_between(today or timezone.localdate(), due)
-
-
 # --- coordination cases (一事一议) -----------------------------------------------------------------
 
 

@@ -199,7 +199,7 @@ def public_institution_detail(pk: int) -> Institution | None:
 
 
 def institutions_for_compare(ids: list[int]) -> list[Institution]:
-    rows = list(_with_page_data(public_institutions().filter(pk__in=ids)).prefetch_related("fees"))
+    rows = list(_with_page_data(public_institutions().filter(pk__in=ids)))
     by_id = {row.pk: row for row in _attach_vacancies(rows)}
     return [by_id[i] for i in ids if i in by_id]
 
