@@ -75,6 +75,8 @@ urlpatterns = [
     path("accounts/", include("tuoyu.accounts.urls")),
     path("filings/", include("tuoyu.filings.urls")),
     path("bookings/", include("tuoyu.bookings.urls")),
+    path("", include("tuoyu.feedback.urls")),
+    path("open311/v2/", include(("tuoyu.feedback.open311", "open311"))),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", PublicSchemaView.as_view(), name="schema"),

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "tuoyu.institutions",
     "tuoyu.filings",
     "tuoyu.bookings",
+    "tuoyu.feedback",
 ]
 
 MIDDLEWARE = [

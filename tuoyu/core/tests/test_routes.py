@@ -39,10 +39,30 @@ PUBLIC_ROUTES = {
     "filings:notices_atom",
     "filings:notices_export",
     "api:visit_slots",
+    "feedback:report",
+    "feedback:report_done",
+    "feedback:track",
+    "feedback:track_detail",
+    "feedback:track_add",
+    "feedback:track_rate",
+    "feedback:track_photo",
+    "feedback:statistics",
+    "feedback:statistics_export",
+    "feedback:institution_reviews",
+    "open311:services",
+    "open311:requests",
+    "open311:request",
+    "open311:discovery",
 }
 
 # Routes whose only purpose is a POST; a GET answers 405 and that is fine.
-POST_ONLY = {"core:large_text", "set_language", "accounts:logout"}
+POST_ONLY = {
+    "core:large_text",
+    "set_language",
+    "accounts:logout",
+    "feedback:track_add",
+    "feedback:track_rate",
+}
 
 
 def _walk(patterns, prefix="", namespace=""):

@@ -1,0 +1,3 @@
+"""Routes of the handle side of feedback; tuoyu/feedback/urls.py joins them under the "feedback" namespace."""
+
+urlpatterns: list = []
