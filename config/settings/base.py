@@ -161,6 +161,8 @@ LOGGING = {
 # --- The platform's own configuration -------------------------------------------------------------
 # Which configured area this deployment serves: the code of a root unit loaded by load_regions.
 TUOYU_AREA_CODE = env_str("TUOYU_AREA_CODE", "500154")
+# Open311 GeoReport v2 jurisdiction_id of this deployment; defaults to the area code.
+TUOYU_OPEN311_JURISDICTION_ID = env_str("TUOYU_OPEN311_JURISDICTION_ID", TUOYU_AREA_CODE)
 # Map tiles: the provider URL and its coordinate system. Chinese providers use GCJ-02; we store WGS-84.
 TUOYU_MAP_TILES = env_str(
     "TUOYU_MAP_TILES",

@@ -58,7 +58,8 @@ class EncryptedTextField(models.TextField):
     separate blind_index column."""
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None or value == "" else decrypt(value)
+        # An empty column reads back empty, not None: a row saved again must not write NULL into NOT NULL.
+        return value if value is None or value == "" else decrypt(value)
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)

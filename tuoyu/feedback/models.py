@@ -9,6 +9,7 @@ it is kept from everyone but the handlers, and from them too when the report is 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuoyu.core.crypto import EncryptedTextField
 from tuoyu.core.files import private_storage, private_upload_to
@@ -103,7 +104,7 @@ class Complaint(models.Model):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
     )
-    source = models.CharField(max_length=40, default="web")  # web, or the Open311 client's name
+    source = models.CharField(max_length=60, default="web")  # web, or the Open311 client's name
     media_url = models.URLField(_("media link"), blank=True, max_length=500)  # given by an Open311 client
     idempotency_key = models.CharField(max_length=64, blank=True)
 
@@ -267,7 +268,7 @@ class Aspect(models.TextChoices):
 
 
 class ReviewStatus(models.TextChoices):
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("review status", "Published")
     HELD = "held", _("Held for moderation")  # words on the moderation list; a moderator decides
     REJECTED = "rejected", _("Not published")
 

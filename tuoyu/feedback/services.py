@@ -240,11 +240,7 @@ def _move(
     public: bool = True,
 ) -> None:
     if not can_transition(locked.status, to_status):
-        raise ValidationError(
-            _("This report is %(status)s; that cannot be done now.")
-            % {"status": ComplaintStatus(locked.status).label},
-            code="transition",
-        )
+        raise _refused(locked)
     from_status = locked.status
     locked.status = to_status
     _event(
@@ -256,6 +252,14 @@ def _move(
         from_status=from_status,
         to_status=to_status,
         department=department,
+    )
+
+
+def _refused(locked: Complaint) -> ValidationError:
+    return ValidationError(
+        _("This report is %(status)s; that cannot be done now.")
+        % {"status": ComplaintStatus(locked.status).label},
+        code="transition",
     )
 
 
@@ -360,12 +364,14 @@ def complaint_file(
             return Filed(existing, existing.query_code, created=False)
     errors: dict[str, list[str]] = {}
 
-    def check(fn):
+    def check(fn, field: str = "__all__"):
         try:
             return fn()
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                errors.setdefault(field, []).extend(messages)
+            # A validator's plain error (normalize_mobile) belongs to the field it checked.
+            items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(field, exc.messages)]
+            for name, messages in items:
+                errors.setdefault(name, []).extend(messages)
             return None
 
     if category not in Category.values:
@@ -396,7 +402,7 @@ def complaint_file(
         reporter_name = reporter_name.strip()
         if not reporter_name:
             errors["reporter_name"] = [_("Please give your name, or choose to report anonymously.")]
-        reporter_phone = check(lambda: normalize_mobile(reporter_phone or "")) or ""
+        reporter_phone = check(lambda: normalize_mobile(reporter_phone or ""), "reporter_phone") or ""
         if reporter_phone == "" and "reporter_phone" not in errors:
             errors.setdefault("reporter_phone", [_("Please enter an 11-digit mobile number.")])
     # The photos last: re-encoding is the dearest check, and pointless when the text is wrong.
@@ -487,6 +493,9 @@ def complaint_acknowledge(*, complaint: Complaint, by: User) -> Complaint:
     with transaction.atomic():
         locked = _lock(complaint)
         _guard_handler(by, locked)
+        # The table's ANSWERED -> IN_PROGRESS is the reporter reopening it (complaint_rate), not a handler.
+        if locked.status == S.ANSWERED:
+            raise _refused(locked)
         _move(locked, S.IN_PROGRESS, EventKind.ACKNOWLEDGED, by=by, department=locked.department)
         locked.acknowledged_at = timezone.now()
         locked.save()
