@@ -1,0 +1,304 @@
+"""The public side of complaints and reports (投诉举报, 群众"投诉举报马上查"). Views parse, authorise and
+render; every write is a service in services.py.
+
+Anyone may report, signed in or not. Whoever holds a tracking number and its query code may follow the
+case: a successful look-up puts the case in the visitor's session ("feedback_tracked"), and every page
+and photo of a case is served only to a session holding it. Nothing here ever shows who reported.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuoyu.accounts.models import Role
+from tuoyu.core.access import public
+from tuoyu.core.files import EXTENSIONS, serve_private
+from tuoyu.core.forms import add_service_errors
+from tuoyu.institutions.forms import map_settings
+from tuoyu.institutions.models import Institution
+from tuoyu.institutions.selectors import public_institutions
+from tuoyu.regions.selectors import area_unit
+
+from . import services
+from .forms import AddInformationForm, RateForm, ReportForm, TrackForm, new_key
+from .models import Complaint, ComplaintPhoto, ComplaintStatus, EventKind
+from .workflow import ACCEPTS_INFORMATION, OPEN
+
+SESSION_FILED = "feedback_filed"  # the number and code of the report just filed, shown once
+SESSION_TRACKED = "feedback_tracked"  # pks of the cases this visitor looked up with their code
+MAX_TRACKED = 20
+# Timeline entries whose note is meant for the reporter; other notes (a rating's word) add nothing.
+NOTE_KINDS = frozenset(
+    {
+        EventKind.ANSWERED,
+        EventKind.REASSIGNED,
+        EventKind.MERGED,
+        EventKind.INSTITUTION_REPLIED,
+        EventKind.INFO_ADDED,
+        EventKind.REOPENED,
+    }
+)
+# The service names a few errors after its own arguments; these are the form's fields for them.
+SERVICE_FIELDS = {"happened_at": "happened_date", "lng": "lat", "institution": None}
+DEFAULT_CENTER = (31.16, 108.39)  # Kaizhou, when the area has no centre configured
+
+
+def _show_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = SERVICE_FIELDS.get(field, field)
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        add_service_errors(form, exc)
+
+
+def _filed_institution(raw) -> Institution | None:
+    raw = str(raw or "").strip()
+    if not raw.isdigit():
+        return None
+    return public_institutions().select_related("unit").filter(pk=int(raw)).first()
+
+
+def _idempotency_key(request, form_key: str) -> str:
+    """The form's key bound to this browser's CSRF secret: a double click files one report, while a key
+    copied from someone else's page never returns their tracking number and query code."""
+    if not form_key:
+        return ""
+    get_token(request)  # makes sure the browser has a secret
+    secret = request.META.get("CSRF_COOKIE", "")
+    return salted_hmac("tuoyu.feedback.report", f"{secret}:{form_key}", algorithm="sha256").hexdigest()
+
+
+def _remember(request, complaint: Complaint) -> None:
+    tracked = [pk for pk in request.session.get(SESSION_TRACKED, []) if pk != complaint.pk]
+    request.session[SESSION_TRACKED] = [*tracked, complaint.pk][-MAX_TRACKED:]
+
+
+def _tracked(request, number: str) -> Complaint | None:
+    """The case with this number, only if this visitor's session looked it up with its query code."""
+    pks = request.session.get(SESSION_TRACKED, [])
+    if not pks:
+        return None
+    return (
+        Complaint.objects.select_related("institution", "department", "merged_into")
+        .filter(tracking_number=number, pk__in=pks)
+        .first()
+    )
+
+
+def _map_context() -> dict:
+    area = area_unit()
+    center = (
+        (area.center_lat, area.center_lng)
+        if area is not None and area.center_lat is not None
+        else DEFAULT_CENTER
+    )
+    return {**map_settings(), "center_lat": center[0], "center_lng": center[1]}
+
+
+def group_code(code: str) -> str:
+    """1234 5678: easier to read out and to copy down."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+# --- reporting ----------------------------------------------------------------------------------
+
+
+@public
+def report(request):
+    source = request.POST if request.method == "POST" else request.GET
+    institution = _filed_institution(source.get("institution"))
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES)
+        if source.get("institution") and institution is None:
+            form.add_error(None, _("This institution is not in the public register."))
+        if form.is_valid():
+            data = form.cleaned_data
+            anonymous = data["anonymous"]
+            user = request.user
+            try:
+                filed = services.complaint_file(
+                    category=data["category"],
+                    description=data["description"],
+                    institution=institution,
+                    # A filed institution is its own place: stray map fields are not kept with it.
+                    place_name="" if institution else data["place_name"],
+                    address="" if institution else data["address"],
+                    lat=None if institution else data["lat"],
+                    lng=None if institution else data["lng"],
+                    happened_at=data["happened_at"],
+                    anonymous=anonymous,
+                    reporter_name=data["reporter_name"],
+                    reporter_phone=data["reporter_phone"],
+                    reporter=user if not anonymous and getattr(user, "role", None) == Role.FAMILY else None,
+                    photos=data["photos"],
+                    idempotency_key=_idempotency_key(request, data["key"]),
+                )
+            except ValidationError as exc:
+                _show_errors(form, exc)
+            else:
+                complaint = filed.complaint
+                request.session[SESSION_FILED] = {
+                    "pk": complaint.pk,
+                    "number": complaint.tracking_number,
+                    "code": filed.query_code,
+                }
+                # The reporter may follow the case at once, without typing the code back.
+                _remember(request, complaint)
+                return redirect("feedback:report_done")
+    else:
+        initial = {"institution": institution.pk if institution else None, "key": new_key()}
+        if getattr(request.user, "role", None) == Role.FAMILY and request.user.phone:
+            initial["reporter_phone"] = request.user.phone
+        form = ReportForm(initial=initial)
+    return render(
+        request,
+        "feedback/public_report.html",
+        {"form": form, "institution": institution, "map": _map_context()},
+    )
+
+
+@public
+def report_done(request):
+    filed = request.session.pop(SESSION_FILED, None)
+    complaint = Complaint.objects.filter(pk=filed["pk"]).first() if filed else None
+    if complaint is None:
+        return redirect("feedback:track")
+    return render(
+        request,
+        "feedback/public_report_done.html",
+        {
+            "complaint": complaint,
+            "tracking_number": filed["number"],
+            "query_code": group_code(filed["code"]),
+            "sms_sent": bool(complaint.reporter_phone),
+        },
+    )
+
+
+# --- 马上查: following a case -------------------------------------------------------------------
+
+
+@public
+def track(request):
+    status = 200
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+        if form.is_valid():
+            try:
+                complaint = services.complaint_lookup(
+                    tracking_number=form.cleaned_data["tracking_number"],
+                    query_code=form.cleaned_data["query_code"],
+                    client=services.client_key(request.META.get("REMOTE_ADDR", "")),
+                )
+            except services.LookupRefused as exc:
+                form.add_error(None, exc.message)
+                if exc.code == "rate_limited":
+                    status = 429
+            else:
+                _remember(request, complaint)
+                return redirect("feedback:track_detail", number=complaint.tracking_number)
+    else:
+        form = TrackForm(initial={"tracking_number": request.GET.get("number", "")[:30]})
+    return render(request, "feedback/public_track.html", {"form": form}, status=status)
+
+
+def _detail(request, complaint: Complaint, *, add_form=None, rate_form=None):
+    merged = complaint.status == ComplaintStatus.MERGED and complaint.merged_into_id is not None
+    can_add = complaint.status in ACCEPTS_INFORMATION
+    can_rate = complaint.status == ComplaintStatus.ANSWERED
+    timeline = [
+        (event, event.note if event.kind in NOTE_KINDS else "")
+        for event in services.public_timeline(complaint)
+    ]
+    return render(
+        request,
+        "feedback/public_track_detail.html",
+        {
+            "complaint": complaint,
+            "timeline": timeline,
+            "overdue": services.is_overdue(complaint),
+            "is_open": complaint.status in OPEN,
+            "photos": list(complaint.photos.filter(added_by_reporter=True)),
+            # Handled together with another case: its progress, never its reporter, text or photos.
+            "target": complaint.merged_into if merged else None,
+            "can_add": can_add,
+            "can_rate": can_rate,
+            "can_reopen": services.can_reopen(complaint),
+            # A posted form comes back with its errors even when the case moved on meanwhile.
+            "add_form": add_form if add_form is not None else (AddInformationForm() if can_add else None),
+            "rate_form": rate_form if rate_form is not None else (RateForm() if can_rate else None),
+        },
+    )
+
+
+@public
+def track_detail(request, number: str):
+    complaint = _tracked(request, number)
+    if complaint is None:
+        return redirect("feedback:track")
+    return _detail(request, complaint)
+
+
+@public
+@require_POST
+def track_add(request, number: str):
+    complaint = _tracked(request, number)
+    if complaint is None:
+        return redirect("feedback:track")
+    form = AddInformationForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.complaint_add_information(
+                complaint=complaint, text=form.cleaned_data["text"], photos=form.cleaned_data["photos"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you. The department handling your report has been told."))
+            return redirect("feedback:track_detail", number=complaint.tracking_number)
+    return _detail(request, complaint, add_form=form)
+
+
+@public
+@require_POST
+def track_rate(request, number: str):
+    complaint = _tracked(request, number)
+    if complaint is None:
+        return redirect("feedback:track")
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            rated = services.complaint_rate(
+                complaint=complaint,
+                satisfied=form.cleaned_data["satisfied"],
+                comment=form.cleaned_data["comment"],
+                reopen=form.cleaned_data["reopen"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if rated.status == ComplaintStatus.IN_PROGRESS:
+                text = _("Your report is being looked at again. You will get a new answer by %(date)s.") % {
+                    "date": rated.answer_due_on.strftime("%Y-%m-%d")
+                }
+            else:
+                text = _("Thank you for rating the handling. The case is closed.")
+            messages.success(request, text)
+            return redirect("feedback:track_detail", number=complaint.tracking_number)
+    return _detail(request, complaint, rate_form=form)
+
+
+@public
+def track_photo(request, number: str, pk: int):
+    complaint = _tracked(request, number)
+    if complaint is None:
+        raise Http404
+    photo = get_object_or_404(ComplaintPhoto, pk=pk, complaint=complaint, added_by_reporter=True)
+    extension = EXTENSIONS.get(photo.file_kind, "jpg")
+    return serve_private(photo.file, download_name=f"{complaint.tracking_number}-{photo.pk}.{extension}")
