@@ -1,0 +1,162 @@
+"""Reads of complaints and reports for the people who handle them and the institutions they are about.
+
+A case reaches a government user only through `access_complaint_for_user` (built on
+services.complaints_for_user) and an institution's people only through
+`access_complaint_for_institution_user`; both answer 404 for anything else, so a stranger cannot tell
+a case they may not see from one that does not exist.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import BooleanField, Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils.translation import gettext
+
+from tuoyu.accounts.models import User
+from tuoyu.core.workdays import SHANGHAI
+from tuoyu.regions.models import Department, Unit
+
+from . import services
+from .models import Complaint, ComplaintStatus
+from .workflow import OPEN
+
+S = ComplaintStatus
+
+QUEUE_PAGE_SIZE = 50
+# A filter value of the queue's status choice: every case someone still has to act on.
+OPEN_STATUSES = "open"
+# Who may read the reporter's name and number: the handling departments call the reporter back.
+# Street and town officers see the case but never who reported it (PIPL: least privilege).
+IDENTITY_ROLES = services.HANDLER_ROLES
+
+
+def access_complaint_for_user(user: User, pk: int) -> Complaint:
+    complaint = (
+        services.complaints_for_user(user)
+        .select_related("institution", "unit", "department", "merged_into")
+        .filter(pk=pk)
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def access_complaint_for_institution_user(user: User, pk: int) -> Complaint:
+    complaint = services.complaints_for_institution_user(user).filter(pk=pk).first()
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def can_see_identity(user: User, complaint: Complaint) -> bool:
+    return getattr(user, "role", None) in IDENTITY_ROLES and not complaint.anonymous
+
+
+def sees_identity_columns(user: User) -> bool:
+    return getattr(user, "role", None) in IDENTITY_ROLES
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    department: Department | None = None
+    unit: Unit | None = None
+    category: str = ""
+    status: str = ""  # "", OPEN_STATUSES or a ComplaintStatus value
+    overdue: bool = False
+    number: str = ""  # part of a tracking number
+
+
+def complaint_queue(user: User, filters: QueueFilters, *, on: date | None = None) -> QuerySet[Complaint]:
+    """The cases the user may see, filtered; open cases first, the nearest answer date first.
+
+    Each row carries `is_overdue` computed in the database (the same rule as services.overdue_q), so the
+    page costs one query however many rows it shows.
+    """
+    on = on or services.today()
+    qs = services.complaints_for_user(user)
+    if filters.department is not None:
+        qs = qs.filter(department=filters.department)
+    if filters.unit is not None:
+        qs = qs.filter(unit__path__startswith=filters.unit.path)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.status == OPEN_STATUSES:
+        qs = qs.filter(status__in=list(OPEN))
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.overdue:
+        qs = qs.filter(services.overdue_q(on))
+    number = filters.number.strip().upper()
+    if number:
+        qs = qs.filter(tracking_number__contains=number)
+    return (
+        qs.select_related("institution", "unit", "department")
+        .annotate(
+            is_overdue=Case(
+                When(services.overdue_q(on), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            open_first=Case(
+                When(status__in=list(OPEN), then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
+        )
+        .order_by("open_first", "answer_due_on", "-received_at", "-id")
+    )
+
+
+def queue_counts(qs: QuerySet[Complaint], *, on: date | None = None) -> dict[str, int]:
+    """Open, overdue and answered-on-time-this-year among the cases shown, in one query."""
+    on = on or services.today()
+    year_start = datetime(on.year, 1, 1, tzinfo=SHANGHAI)
+    # A department officer's cases come DISTINCT (co-handled ones join twice): count ids, not rows.
+    return qs.order_by().aggregate(
+        open=Count("pk", filter=Q(status__in=list(OPEN)), distinct=True),
+        overdue=Count("pk", filter=services.overdue_q(on), distinct=True),
+        answered_on_time=Count(
+            "pk", filter=Q(answered_on_time=True, answered_at__gte=year_start), distinct=True
+        ),
+    )
+
+
+def due_on(complaint: Complaint) -> date | None:
+    """The date the case waits for next: its acknowledgement until it is taken up, then its answer."""
+    if complaint.status in (S.RECEIVED, S.ASSIGNED) and complaint.acknowledge_due_on:
+        return complaint.acknowledge_due_on
+    if complaint.status in OPEN:
+        return complaint.answer_due_on
+    return None
+
+
+def export_rows(qs: QuerySet[Complaint], *, identity: bool) -> Iterator[list]:
+    """Every matching case as a spreadsheet row, streamed from the database in chunks. The reporter's
+    name and number are added only for a user who may see them, and never for an anonymous report."""
+    for c in qs.iterator(chunk_size=500):
+        row = [
+            c.tracking_number,
+            c.received_at,
+            c.get_category_display(),
+            c.subject_name,
+            c.address or (c.institution.address if c.institution_id else ""),
+            c.unit.name,
+            str(c.department) if c.department_id else "",
+            c.get_status_display(),
+            c.acknowledge_due_on,
+            c.answer_due_on,
+            _yes(c.is_overdue),
+            c.escalated_at,
+            c.get_finding_display() if c.finding else "",
+            c.answered_at,
+            "" if c.answered_on_time is None else _yes(c.answered_on_time),
+            "" if c.satisfied is None else _yes(c.satisfied),
+        ]
+        if identity:
+            row += ["", ""] if c.anonymous else [c.reporter_name, c.reporter_phone]
+        yield row
+
+
+def _yes(value: bool) -> str:
+    return gettext("yes") if value else gettext("no")

@@ -1,0 +1,304 @@
+"""The handling side of complaints and reports (投诉举报): the departments' queue and case page, and the
+institution's page where it answers the cases about it. Views parse, authorise and render; every write
+is a service in services.py.
+
+Who sees the reporter: the handlers (health commission, department officers) when the report is not
+anonymous. Street and town officers see the case, never who reported it; the institution never does.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuoyu.accounts.models import Role
+from tuoyu.core.access import role_required
+from tuoyu.core.excel import xlsx_response
+from tuoyu.core.files import serve_private
+from tuoyu.core.forms import add_service_errors
+from tuoyu.core.workdays import deadline_status
+
+from . import services
+from .forms_handle import (
+    AcknowledgeForm,
+    AnswerForm,
+    InstitutionReplyForm,
+    MergeForm,
+    NoteForm,
+    QueueFilterForm,
+    ReassignForm,
+)
+from .models import ComplaintStatus
+from .selectors import (
+    QUEUE_PAGE_SIZE,
+    access_complaint_for_institution_user,
+    access_complaint_for_user,
+    can_see_identity,
+    complaint_queue,
+    due_on,
+    export_rows,
+    queue_counts,
+    sees_identity_columns,
+)
+from .workflow import OPEN
+
+S = ComplaintStatus
+VIEWERS = (Role.HC_REVIEWER, Role.HC_ADMIN, Role.DEPARTMENT_OFFICER, Role.STREET_OFFICER)
+INSTITUTION_PEOPLE = (Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF, Role.INSTITUTION_HEALTH)
+# The institution may reply while the case is being handled or answered (as services.complaint_institution_reply).
+REPLY_STATUSES = frozenset({*OPEN, S.ANSWERED})
+# What the institution's page loads: the case and its answer, never the reporter's fields or photos.
+INSTITUTION_FIELDS = (
+    "tracking_number",
+    "received_at",
+    "category",
+    "status",
+    "description",
+    "finding",
+    "answer",
+    "answered_at",
+    "institution_reply",
+    "institution_replied_at",
+    "institution",
+    "institution__name",
+)
+
+
+# --- the queue -----------------------------------------------------------------------------------
+
+
+def _filter_query(request) -> str:
+    """The filters of this request as a query string, for the pager and the Excel link."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@role_required(*VIEWERS)
+def queue(request):
+    form = QueueFilterForm(request.GET)
+    on = services.today()
+    qs = complaint_queue(request.user, form.filters(), on=on)
+    page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for complaint in page:
+        complaint.due = due_on(complaint)
+    return render(
+        request,
+        "feedback/handle_queue.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": queue_counts(qs, on=on),
+            "filter_query": _filter_query(request),
+            "filtered": any(request.GET.get(name) for name in form.fields if name != "status"),
+        },
+    )
+
+
+@role_required(*VIEWERS)
+def queue_export(request):
+    form = QueueFilterForm(request.GET)
+    qs = complaint_queue(request.user, form.filters())
+    identity = sees_identity_columns(request.user)
+    headers = [
+        _("Tracking number"),
+        _("Received"),
+        _("What it is about"),
+        _("Institution or place"),
+        _("Address"),
+        _("Street or town"),
+        _("Department"),
+        _("Status"),
+        _("Acknowledge by"),
+        _("Answer by"),
+        _("Overdue"),
+        _("Escalated"),
+        _("Finding"),
+        _("Answered"),
+        _("Answered on time"),
+        _("Reporter satisfied"),
+    ]
+    if identity:
+        headers += [_("Reporter's name"), _("Reporter's mobile number")]
+    return xlsx_response(
+        filename=f"complaints-{services.today():%Y%m%d}.xlsx",
+        sheet=_("Complaints and reports"),
+        headers=headers,
+        rows=export_rows(qs, identity=identity),
+        note=_("Anonymous reports have no name or number.") if identity else "",
+    )
+
+
+# --- one case ------------------------------------------------------------------------------------
+
+# The actions of the case page, each with its form; merging looks the target up among the user's cases.
+ACTION_FORMS = {
+    "acknowledge": AcknowledgeForm,
+    "reassign": ReassignForm,
+    "answer": AnswerForm,
+    "merge": MergeForm,
+    "note": NoteForm,
+}
+
+
+def _action_form(request, action: str, data=None):
+    extra = {"user": request.user} if action == "merge" else {}
+    # Five forms on one page: prefix the ids so that every label points at its own field.
+    return ACTION_FORMS[action](data, auto_id=f"id_{action}_%s", **extra)
+
+
+def _messages(form) -> list[str]:
+    return [message for errors in form.errors.values() for message in errors]
+
+
+def _render_case(request, complaint, *, bound: dict | None = None, status: int = 200):
+    user, bound = request.user, bound or {}
+    handler = services.can_handle(user, complaint)
+    suggestions = []
+    if handler and complaint.status in OPEN:
+        candidates = services.duplicate_suggestions(complaint)
+        # Only cases this user may open; the others are not theirs to see or to merge into.
+        visible = set(
+            services.complaints_for_user(user)
+            .filter(pk__in=[c.pk for c in candidates])
+            .values_list("pk", flat=True)
+        )
+        suggestions = [c for c in candidates if c.pk in visible]
+    context = {
+        "complaint": complaint,
+        "handler": handler,
+        "identity": can_see_identity(user, complaint),
+        "events": complaint.events.select_related("by", "department"),
+        "photos": complaint.photos.all(),
+        "co_departments": complaint.co_departments.all(),
+        "duplicates": complaint.duplicates.all(),
+        "suggestions": suggestions,
+        "forms": {action: bound.get(action) or _action_form(request, action) for action in ACTION_FORMS},
+        # One summary at the top: a refused action may belong to a form the case's status hides.
+        "action_errors": [message for form in bound.values() for message in _messages(form)],
+        "can_acknowledge": complaint.status == S.ASSIGNED,
+        "can_act": complaint.status in (S.ASSIGNED, S.IN_PROGRESS),
+        "acknowledge_deadline": (
+            deadline_status(due=complaint.acknowledge_due_on)
+            if complaint.status in (S.RECEIVED, S.ASSIGNED) and complaint.acknowledge_due_on
+            else None
+        ),
+        "answer_deadline": (
+            deadline_status(due=complaint.answer_due_on)
+            if complaint.status in OPEN and complaint.answer_due_on
+            else None
+        ),
+        "overdue": services.is_overdue(complaint),
+    }
+    return render(request, "feedback/handle_detail.html", context, status=status)
+
+
+@role_required(*VIEWERS)
+def handle(request, pk: int):
+    return _render_case(request, access_complaint_for_user(request.user, pk))
+
+
+def _run(request, complaint, action: str, form) -> str:
+    """Call the action's service with the form's data; returns the message to show on success."""
+    data, user = form.cleaned_data, request.user
+    if action == "acknowledge":
+        services.complaint_acknowledge(complaint=complaint, by=user)
+        return _("You have taken up the case. The reporter can see it is being handled.")
+    if action == "reassign":
+        services.complaint_reassign(
+            complaint=complaint, by=user, department=data["department"], reason=data["reason"]
+        )
+        return _("Passed to %(department)s. The reason is on the public timeline.") % {
+            "department": data["department"]
+        }
+    if action == "answer":
+        services.complaint_answer(
+            complaint=complaint, by=user, finding=data["finding"], answer=data["answer"]
+        )
+        return _("Answered. The reporter is told by SMS and can rate the answer.")
+    if action == "merge":
+        services.complaint_merge(complaint=complaint, into=data["into"], by=user, note=data["note"])
+        return _("Merged into %(number)s. Its reporter now follows that report.") % {
+            "number": data["into"].tracking_number
+        }
+    services.complaint_note(complaint=complaint, by=user, text=data["text"])
+    return _("Note added.")
+
+
+@role_required(*VIEWERS)
+@require_POST
+def handle_action(request, pk: int, action: str):
+    if action not in ACTION_FORMS:
+        raise Http404
+    complaint = access_complaint_for_user(request.user, pk)
+    form = _action_form(request, action, request.POST)
+    if form.is_valid():
+        try:
+            message = _run(request, complaint, action, form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("feedback:handle", pk=complaint.pk)
+    # Nothing was changed: show the case as it is, with what went wrong beside the form.
+    complaint = access_complaint_for_user(request.user, pk)
+    return _render_case(request, complaint, bound={action: form}, status=400)
+
+
+@role_required(*VIEWERS)
+def handle_photo(request, pk: int, photo_pk: int):
+    complaint = access_complaint_for_user(request.user, pk)
+    photo = get_object_or_404(complaint.photos, pk=photo_pk)
+    return serve_private(
+        photo.file, download_name=f"{complaint.tracking_number}-{photo.pk}.{photo.file_kind}"
+    )
+
+
+# --- the institution -----------------------------------------------------------------------------
+
+
+def _render_institution(request, *, bound: dict | None = None, status: int = 200):
+    qs = (
+        services.complaints_for_institution_user(request.user)
+        .select_related("institution")
+        .only(*INSTITUTION_FIELDS)
+    )
+    page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    bound = bound or {}
+    for complaint in page:
+        complaint.reply_form = bound.get(complaint.pk) or InstitutionReplyForm(prefix=f"c{complaint.pk}")
+        complaint.can_reply = complaint.institution_replied_at is None and complaint.status in REPLY_STATUSES
+    errors = [message for form in bound.values() for message in _messages(form)]
+    return render(
+        request, "feedback/institution_complaints.html", {"page": page, "errors": errors}, status=status
+    )
+
+
+@role_required(*INSTITUTION_PEOPLE)
+def institution_complaints(request):
+    return _render_institution(request)
+
+
+@role_required(*INSTITUTION_PEOPLE)
+@require_POST
+def institution_reply(request, pk: int):
+    complaint = access_complaint_for_institution_user(request.user, pk)
+    form = InstitutionReplyForm(request.POST, prefix=f"c{complaint.pk}")
+    if form.is_valid():
+        try:
+            services.complaint_institution_reply(
+                complaint=complaint, by=request.user, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Your reply to %(number)s was sent to the department handling it.")
+                % {"number": complaint.tracking_number},
+            )
+            return redirect("feedback:institution_complaints")
+    return _render_institution(request, bound={complaint.pk: form}, status=400)
