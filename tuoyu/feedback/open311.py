@@ -1,3 +1,509 @@
-"""Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2/): services and requests."""
+"""Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2/): services and requests.
 
-urlpatterns: list = []
+Hotlines and city apps file complaints and reports here, and anyone can follow them. The spec's
+`service` is one of our categories; its `request` is one complaint, whose `service_request_id` is the
+tracking number. Reading needs no key; filing needs an active Open311Client's api_key (`manage.py
+open311_client`). What the public reads is what the statistics pages could show: the category, the
+department, the dates and the answer, never the reporter, and not the reporter's own words or photos,
+which only a keyed client sees. docs/open311.md is the client's guide.
+"""
+
+import hashlib
+import re
+from datetime import datetime, time, timedelta
+from functools import wraps
+from xml.etree import ElementTree
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db.models import F
+from django.http import HttpResponse, JsonResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from tuoyu.core.access import public
+from tuoyu.core.workdays import SHANGHAI
+from tuoyu.institutions.models import Institution
+
+from .models import Category, Complaint, ComplaintStatus, Finding, Open311Client
+from .services import complaint_file
+from .workflow import OPEN
+
+S = ComplaintStatus
+
+FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When this endpoint last changed in a way a client should notice (service discovery's changeset).
+CHANGESET = "2026-11-29T00:00:00+08:00"
+# The spec's response volume: a span of 90 days or the first 1000 requests, whichever is smaller.
+WINDOW = timedelta(days=90)
+MAX_REQUESTS = 1000
+# A place not in the register may be someone's home: the public sees it to about 100 m.
+PUBLIC_DECIMALS = 3
+# The spec has only open and closed. An answered case stays open: the reporter may still rate it and
+# have it reopened once within 15 days. Only a case nobody acts on again is closed.
+CLOSED = frozenset({S.CLOSED, S.MERGED})
+# The XML element of each item of a list, by the list's own element (the spec's ⇊ and ↴).
+ITEM_TAGS = {
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+    "endpoints": "endpoint",
+    "formats": "format",
+}
+
+
+class Open311Error(Exception):
+    """An answer in the spec's error format: [{code, description}], with the same HTTP status."""
+
+    def __init__(self, status: int, *descriptions: str):
+        super().__init__(*descriptions)
+        self.status = status
+        self.descriptions = descriptions
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def _xml_value(element: ElementTree.Element, value) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _xml_value(ElementTree.SubElement(element, key), item)
+    elif isinstance(value, list):
+        for item in value:
+            _xml_value(ElementTree.SubElement(element, ITEM_TAGS[element.tag]), item)
+    elif isinstance(value, bool):
+        element.text = "true" if value else "false"
+    elif value is not None:
+        element.text = str(value)
+
+
+def _render(data, fmt: str, root: str, status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        element = ElementTree.Element(root)
+        _xml_value(element, data)
+        body = ElementTree.tostring(element, encoding="unicode")
+        return HttpResponse(
+            '<?xml version="1.0" encoding="utf-8"?>\n' + body, content_type=FORMATS["xml"], status=status
+        )
+    return JsonResponse(
+        data,
+        safe=False,
+        status=status,
+        content_type=FORMATS["json"],
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def open311_view(*methods: str):
+    """A public, CSRF-exempt Open311 view that answers every failure in the spec's error format.
+    A POST is authenticated by its api_key, not by a session, so CSRF does not apply."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, fmt: str, **kwargs):
+            shown = fmt if fmt in FORMATS else "json"
+            try:
+                if fmt not in FORMATS:
+                    # The spec: 404 for a resource that does not exist; requests.html is one.
+                    raise Open311Error(
+                        404, _("Unknown format %(format)s: use json or xml.") % {"format": fmt}
+                    )
+                if request.method not in methods:
+                    raise Open311Error(
+                        405, _("This resource does not accept %(method)s.") % {"method": request.method}
+                    )
+                _check_jurisdiction(request)
+                return view(request, *args, fmt=fmt, **kwargs)
+            except Open311Error as error:
+                errors = [{"code": error.status, "description": d} for d in error.descriptions]
+                response = _render(errors, shown, "errors", status=error.status)
+                if error.status == 405:
+                    response["Allow"] = ", ".join(methods)
+                return response
+
+        return public(csrf_exempt(wrapped))
+
+    return decorator
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+
+def _param(request, name: str) -> str:
+    source = request.POST if request.method == "POST" else request.GET
+    return (source.get(name) or "").strip()
+
+
+def jurisdiction_id() -> str:
+    """One endpoint, one district: the configured id, by default the district's area code."""
+    return getattr(settings, "TUOYU_OPEN311_JURISDICTION_ID", "") or settings.TUOYU_AREA_CODE
+
+
+def _check_jurisdiction(request) -> None:
+    # Optional for a single-jurisdiction endpoint; an empty value counts as absent (spec, "Optional").
+    given = _param(request, "jurisdiction_id")
+    if given and given != jurisdiction_id():
+        raise Open311Error(
+            404,
+            _("jurisdiction_id %(given)s was not found; this endpoint serves %(ours)s only.")
+            % {"given": given, "ours": jurisdiction_id()},
+        )
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _client(request, *, required: bool) -> Open311Client | None:
+    """The client whose api_key came with the request. A wrong key is refused rather than read as
+    anonymous, so that a client with a revoked key finds out at once."""
+    key = _param(request, "api_key")
+    if not key:
+        if required:
+            raise Open311Error(403, _("api_key was not provided; a key is needed to file a request."))
+        return None
+    client = Open311Client.objects.filter(key_hash=key_hash(key), active=True).first()
+    if client is None:
+        raise Open311Error(403, _("Invalid api_key received; it is unknown or has been revoked."))
+    return client
+
+
+# "+08:00" arrives as " 08:00" when a client forgets to encode the plus sign of the query string.
+_UNENCODED_PLUS = re.compile(r" (\d\d:?\d\d)$")
+
+
+def _datetime(request, name: str) -> datetime | None:
+    value = _param(request, name)
+    if not value:
+        return None
+    value = _UNENCODED_PLUS.sub(r"+\1", value)
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None and (day := parse_date(value)) is not None:
+            parsed = datetime.combine(day, time.min)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise Open311Error(
+            400,
+            _("%(name)s is not a date and time in W3C format, e.g. 2026-01-01T00:00:00+08:00.")
+            % {"name": name},
+        )
+    # The spec requires a timezone; a value without one is read as Beijing time rather than refused.
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=SHANGHAI)
+
+
+def _list(request, name: str) -> list[str]:
+    return [v.strip() for v in _param(request, name).split(",") if v.strip()]
+
+
+# --- what a request shows -------------------------------------------------------------------------
+
+
+def _w3c(value: datetime | None) -> str | None:
+    return timezone.localtime(value, SHANGHAI).isoformat(timespec="seconds") if value else None
+
+
+def _status_notes(c: Complaint) -> str:
+    department = c.department.name if c.department_id else ""
+    if c.status == S.MERGED:
+        return _("Merged into %(number)s: the two are handled together.") % {"number": c.merged_number}
+    if c.status in (S.ANSWERED, S.CLOSED) and c.answer:
+        finding = Finding(c.finding).label if c.finding else ""
+        text = (
+            _("Finding: %(finding)s. %(answer)s") % {"finding": finding, "answer": c.answer}
+            if finding
+            else c.answer
+        )
+        if c.status == S.ANSWERED:
+            return _("Answered (open until the reporter rates the answer): %(answer)s") % {"answer": text}
+        return text
+    if c.status == S.CLOSED:
+        return _("Closed.")
+    if c.status == S.IN_PROGRESS:
+        return _("Being handled by %(department)s.") % {"department": department}
+    if c.status == S.ASSIGNED:
+        return _("Passed to %(department)s.") % {"department": department}
+    return _("Received.")
+
+
+def _expected(c: Complaint) -> datetime | None:
+    # Due "by" a day means by the end of that day, Beijing time.
+    if c.answer_due_on is None:
+        return None
+    return datetime.combine(c.answer_due_on, time(23, 59, 59), tzinfo=SHANGHAI)
+
+
+def _request_fields(c: Complaint, *, trusted: bool) -> dict:
+    """One request as the spec names its fields. `trusted` (a valid api_key) adds the reporter's own
+    description and media link and the exact point; the reporter's name and number are never here."""
+    if c.institution_id:
+        address, address_id = c.institution.address, str(c.institution_id)
+        lat, lng = c.institution.lat, c.institution.lng
+    else:
+        address, address_id = c.address or c.place_name, ""
+        lat, lng = c.lat, c.lng
+        if not trusted:
+            lat, lng = round(lat, PUBLIC_DECIMALS), round(lng, PUBLIC_DECIMALS)
+    is_open = c.status not in CLOSED
+    due = _expected(c)
+    return {
+        "service_request_id": c.tracking_number,
+        "status": "open" if is_open else "closed",
+        "status_notes": _status_notes(c),
+        "service_name": str(Category(c.category).label),
+        "service_code": c.category,
+        "description": c.description if trusted else "",
+        "agency_responsible": c.department.name if c.department_id else "",
+        "service_notice": (
+            _("The answer is due by %(date)s.") % {"date": c.answer_due_on.isoformat()}
+            if c.status in OPEN and due
+            else ""
+        ),
+        "requested_datetime": _w3c(c.received_at),
+        # For a closed request the spec wants the time it was closed.
+        "updated_datetime": _w3c(c.closed_at if not is_open and c.closed_at else c.updated_at),
+        "expected_datetime": _w3c(due),
+        "address": address,
+        "address_id": address_id,
+        "zipcode": "",
+        "lat": lat,
+        "long": lng,
+        "media_url": c.media_url if trusted else "",
+    }
+
+
+def _complaints():
+    # One query whatever the rows. The reporter's encrypted fields are never even loaded.
+    return (
+        Complaint.objects.select_related("institution", "department")
+        .annotate(merged_number=F("merged_into__tracking_number"))
+        .defer("query_code", "reporter_name", "reporter_phone", "rating_comment", "institution_reply")
+        .order_by("-received_at", "-id")
+    )
+
+
+# --- views --------------------------------------------------------------------------------------
+
+
+def _service_descriptions() -> dict[str, tuple[str, str]]:
+    """(description, keywords) of each category, in the visitor's language."""
+    return {
+        Category.SAFETY: (
+            _("Fire, electrical, building or equipment dangers at a childcare place."),
+            _("safety, fire, electricity, injury"),
+        ),
+        Category.HYGIENE: (
+            _("Dirty rooms, toilets or bedding; infection control and disinfection."),
+            _("hygiene, cleaning, disinfection, infection"),
+        ),
+        Category.FOOD: (
+            _("Meals, kitchen hygiene, food safety and food poisoning."),
+            _("food, meals, kitchen, food poisoning"),
+        ),
+        Category.FEES: (
+            _("Charges above the published fees, hidden charges, refunds."),
+            _("fees, charges, refund, price"),
+        ),
+        Category.CARE: (
+            _("A child hit, neglected, locked up or cared for badly."),
+            _("abuse, neglect, care, staff"),
+        ),
+        Category.UNLICENSED: (
+            _("Children looked after for pay at a place that is not in the register of filed institutions."),
+            _("unlicensed, unfiled, home childcare, illegal"),
+        ),
+        Category.ADVERTISING: (
+            _("Promises or claims in advertising that are not true."),
+            _("advertising, false claims, promotion"),
+        ),
+        Category.OTHER: (_("Anything else about childcare services."), _("other, childcare")),
+    }
+
+
+@open311_view("GET")
+def discovery(request, fmt):
+    base = request.build_absolute_uri(reverse("open311:services", kwargs={"fmt": fmt})).rsplit("/", 1)[0]
+    data = {
+        "changeset": CHANGESET,
+        "contact": _("Open311 for childcare complaints and reports, run by %(issuer)s.")
+        % {"issuer": settings.TUOYU_ISSUER},
+        "key_service": _("A key to file requests is issued by the health commission on request."),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": base,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": [FORMATS["xml"].split(";")[0], FORMATS["json"].split(";")[0]],
+            }
+        ],
+    }
+    return _render(data, fmt, "discovery")
+
+
+@open311_view("GET")
+def service_list(request, fmt):
+    texts = _service_descriptions()
+    data = [
+        {
+            "service_code": category.value,
+            "service_name": str(category.label),
+            "description": texts[category][0],
+            "metadata": False,
+            "type": "realtime",
+            "keywords": texts[category][1],
+            "group": _("Childcare"),
+        }
+        for category in Category
+    ]
+    return _render(data, fmt, "services")
+
+
+@open311_view("GET", "POST")
+def request_list(request, fmt):
+    if request.method == "POST":
+        return _create(request, fmt)
+    client = _client(request, required=False)
+    qs = _complaints()
+    numbers = [n.upper() for n in _list(request, "service_request_id")]
+    if numbers:
+        qs = qs.filter(tracking_number__in=numbers)  # the spec: this overrides all other arguments
+    else:
+        codes = _list(request, "service_code")
+        if codes:
+            qs = qs.filter(category__in=codes)
+        statuses = set(_list(request, "status"))
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, _("status takes open, closed or both, comma-separated."))
+        if statuses == {"open"}:
+            qs = qs.exclude(status__in=CLOSED)
+        elif statuses == {"closed"}:
+            qs = qs.filter(status__in=CLOSED)
+        start, end = _datetime(request, "start_date"), _datetime(request, "end_date")
+        if start and end and end < start:
+            raise Open311Error(400, _("end_date is before start_date."))
+        if start and end and end - start > WINDOW:
+            raise Open311Error(400, _("start_date and end_date may not span more than 90 days."))
+        if start is None and end is None:
+            end = timezone.now()
+        start = start or end - WINDOW
+        end = end or start + WINDOW
+        qs = qs.filter(received_at__gte=start, received_at__lte=end)
+    data = [_request_fields(c, trusted=client is not None) for c in qs[:MAX_REQUESTS]]
+    return _render(data, fmt, "service_requests")
+
+
+@open311_view("GET")
+def request_detail(request, request_id, fmt):
+    client = _client(request, required=False)
+    complaint = _complaints().filter(tracking_number=request_id.strip().upper()).first()
+    if complaint is None:
+        raise Open311Error(404, _("No request %(id)s.") % {"id": request_id})
+    return _render([_request_fields(complaint, trusted=client is not None)], fmt, "service_requests")
+
+
+def _float(request, name: str) -> float | None:
+    value = _param(request, name)
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise Open311Error(400, _("%(name)s is not a number.") % {"name": name}) from None
+
+
+def _institution(request) -> Institution | None:
+    """attribute[institution_id] (our own attribute) or address_id: an institution of the register,
+    by the id that address_id shows in GET requests."""
+    value = _param(request, "attribute[institution_id]") or _param(request, "address_id")
+    if not value:
+        return None
+    institution = (
+        Institution.objects.select_related("unit").filter(pk=int(value)).first()
+        if value.isdigit() and len(value) <= 12
+        else None
+    )
+    if institution is None:
+        raise Open311Error(400, _("There is no institution %(id)s in the register.") % {"id": value})
+    return institution
+
+
+def _create(request, fmt):
+    client = _client(request, required=True)
+    code = _param(request, "service_code")
+    if not code:
+        raise Open311Error(400, _("service_code was not provided."))
+    if code not in Category.values:
+        raise Open311Error(404, _("service_code %(code)s was not found.") % {"code": code})
+    institution = _institution(request)
+    lat, lng = _float(request, "lat"), _float(request, "long")
+    if (lat is None) != (lng is None):
+        raise Open311Error(400, _("lat and long must be sent together."))
+    address = _param(request, "address_string")
+    place_name = _param(request, "attribute[place_name]")
+    if institution is None and lat is None and not address:
+        raise Open311Error(
+            400,
+            _("A location is required: lat and long, address_string, or the institution's address_id."),
+        )
+    if institution is None and lat is not None and not (address or place_name):
+        address = f"{lat:.5f}, {lng:.5f}"  # the spec allows a bare point; our reports want a place
+    media_url = _param(request, "media_url")
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+            if len(media_url) > 500:
+                raise ValidationError("too long")
+        except ValidationError:
+            raise Open311Error(400, _("media_url is not an http or https link.")) from None
+    # Family name first, as names are written in Chinese.
+    name = f"{_param(request, 'last_name')}{_param(request, 'first_name')}"
+    phone = _param(request, "phone")
+    named = bool(name and phone)
+    try:
+        filed = complaint_file(
+            category=code,
+            description=_param(request, "description"),
+            institution=institution,
+            place_name=place_name,
+            address=address,
+            lat=lat,
+            lng=lng,
+            anonymous=not named,
+            reporter_name=name if named else "",
+            reporter_phone=phone if named else "",
+            source=client.name[: Complaint._meta.get_field("source").max_length],
+            media_url=media_url,
+        )
+    except ValidationError as exc:
+        raise Open311Error(400, *exc.messages) from None
+    complaint = filed.complaint
+    try:
+        track = request.build_absolute_uri(reverse("feedback:track"))
+    except NoReverseMatch:
+        track = request.build_absolute_uri("/")
+    notice = _(
+        "Received as %(number)s, query code %(code)s. Follow the report with both at %(url)s. "
+        "The answer is due by %(date)s."
+    ) % {
+        "number": complaint.tracking_number,
+        "code": filed.query_code,
+        "url": track,
+        "date": complaint.answer_due_on.isoformat() if complaint.answer_due_on else "",
+    }
+    data = [{"service_request_id": complaint.tracking_number, "service_notice": notice, "account_id": None}]
+    return _render(data, fmt, "service_requests")
+
+
+urlpatterns = [
+    path("discovery.<str:fmt>", discovery, name="discovery"),
+    path("services.<str:fmt>", service_list, name="services"),
+    path("requests.<str:fmt>", request_list, name="requests"),
+    path("requests/<str:request_id>.<str:fmt>", request_detail, name="request"),
+]
