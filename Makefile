@@ -33,14 +33,19 @@ var/.seeded: $(VENV)/.installed node_modules/.installed var/.i18n
 	@mkdir -p var
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_regions
+	$(PY) manage.py load_routing --if-empty
 	$(PY) manage.py seed_demo --scale district
 	$(PY) manage.py seed_filings_demo
 	$(PY) manage.py seed_bookings_demo
+	$(PY) manage.py seed_feedback_demo
 	@touch $@
 
 serve:
 	$(PY) manage.py migrate --no-input -v0
 	@$(PY) manage.py seed_demo --scale district | sed -n '/Demo sign-ins/,$$p'
+	@# Idempotent: a checkout seeded before complaints existed gets the routing table and demo cases too.
+	@$(PY) manage.py load_routing --if-empty
+	@$(PY) manage.py seed_feedback_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
