@@ -50,6 +50,11 @@ def test_public_pages_have_no_serious_accessibility_violations(chromium, live_se
         "/filings/register/",
         "/filings/notices/",
         "/filings/verify/",
+        "/complaints/new/",
+        f"/complaints/new/?institution={first}",
+        "/complaints/track/",
+        "/complaints/statistics/",
+        f"/institutions/{first}/reviews/",
     ]
     found = {}
     for path in pages:
