@@ -85,6 +85,14 @@ def seed_feedback() -> list[tuple[str, str, str]]:
     return rows
 
 
+def demo_cases() -> list[tuple[str, str, str]]:
+    """The synthetic cases already seeded, so `make run` can print their numbers and codes every time."""
+    return [
+        (c.get_status_display(), c.tracking_number, c.query_code)
+        for c in Complaint.objects.filter(description__startswith="示例").order_by("id")
+    ]
+
+
 def _seed_review(institution, operator) -> None:
     family = User.objects.filter(phone=DEMO_FAMILY_PHONE, role=Role.FAMILY).first()
     if family is None:
