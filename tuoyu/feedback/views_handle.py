@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from tuoyu.accounts.models import Role
 from tuoyu.core.access import role_required
 from tuoyu.core.excel import xlsx_response
-from tuoyu.core.files import serve_private
+from tuoyu.core.files import EXTENSIONS, serve_private
 from tuoyu.core.forms import add_service_errors
 from tuoyu.core.workdays import deadline_status
 
@@ -252,9 +252,8 @@ def handle_action(request, pk: int, action: str):
 def handle_photo(request, pk: int, photo_pk: int):
     complaint = access_complaint_for_user(request.user, pk)
     photo = get_object_or_404(complaint.photos, pk=photo_pk)
-    return serve_private(
-        photo.file, download_name=f"{complaint.tracking_number}-{photo.pk}.{photo.file_kind}"
-    )
+    extension = EXTENSIONS.get(photo.file_kind, "jpg")
+    return serve_private(photo.file, download_name=f"{complaint.tracking_number}-{photo.pk}.{extension}")
 
 
 # --- the institution -----------------------------------------------------------------------------

@@ -1,0 +1,378 @@
+"""A complaint from the first tap to the closed case in a real browser (投诉举报马上查, SPEC §4).
+
+An anonymous visitor on a phone opens a filed institution's page, follows its 投诉举报 link and reports
+a food problem with a photo that carries GPS data; the done page shows the tracking number and the
+query code. In a fresh browser (no session) the visitor looks the case up: a wrong code shows nothing,
+the right one shows the status and the timeline. The 市场监管 officer the food category routes to
+signs in on a computer, takes the case up from the queue and answers it (部分属实). The visitor reloads
+the case, reads the answer and rates it satisfied, which closes it.
+
+Python only seeds the district, the routing table, the filed institution and the officer, and reads
+the database back to check what the pages claim (among it: the stored photo has no EXIF left). The
+labels are not asserted (their translations are being written), only names, values, data-testids,
+URLs and the stored state. Chromium talks only to the live server. Screenshots of every step are kept
+under test-results/browser/complaint-*.png.
+"""
+
+import io
+import re
+from datetime import time
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from PIL import Image
+from stdnum.cn import uscc
+
+from e2e.browser import Watch
+from tuoyu.accounts.models import Role, User
+from tuoyu.feedback.models import Complaint, ComplaintPhoto, ComplaintStatus, EventKind, Finding
+from tuoyu.feedback.services import ROUTING_FILE, public_timeline, routing_load_file
+from tuoyu.institutions.services import ClassSpec, FeeSpec, institution_create, institution_transition
+from tuoyu.regions.models import Department, Unit
+from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+
+NAME = "示例·投诉浏览器测试托育园"
+STEM = "91500154MA0000789"
+USCC = STEM + uscc.calc_check_digit(STEM)
+DEPARTMENT = "KZ-SCJG"  # 市场监管: food complaints route there (tuoyu/feedback/data/kaizhou_routing.json)
+OFFICER = "officer-complaint-e2e"
+OFFICER_PASSWORD = "a-long-officer-passphrase"
+CATEGORY = "food"
+DESCRIPTION = "午餐的米饭有异味，孩子回家后肚子不舒服。厨房的垃圾桶没有盖子。"
+ANSWER = "经现场检查，厨房垃圾桶未加盖，已责令整改；当日留样检测未见异常。"
+GPS = {1: "N", 2: (31.0, 10.0, 30.0), 3: "E", 4: (108.0, 23.0, 15.0)}  # a point in 汉丰街道
+GPS_IFD = 0x8825
+SHOTS = 11
+
+
+def _open_context(chromium, size: dict, watch: Watch):
+    context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **size)
+    context.route("**/*", watch.keep_local)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    watch.observe(page)
+    return context, page
+
+
+def _shot(page, folder: Path, name: str, shots: dict[str, Path]) -> None:
+    page.evaluate("() => document.fonts.ready")
+    path = folder / f"complaint-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    shots[name] = path
+
+
+def _press(page, selector: str) -> None:
+    """Tap a submit button or link on the phone (click on the computer) and wait for the page the server
+    answers with."""
+    target = page.locator(selector)
+    assert target.count() == 1, selector
+    with page.expect_navigation(wait_until="load"):
+        if page.viewport_size["width"] == PHONE["viewport"]["width"]:
+            target.tap()
+        else:
+            target.click()
+
+
+def _path(page) -> str:
+    return urlparse(page.url).path
+
+
+def _phone_page(page, name: str, widths: dict) -> None:
+    """A phone page: in Chinese, and no wider than the screen (it does not scroll sideways)."""
+    assert page.get_attribute("html", "lang") == "zh-hans", name
+    widths[name] = page.evaluate(
+        "() => ({page: document.documentElement.scrollWidth, screen: window.innerWidth})"
+    )
+
+
+def _gps_photo(folder: Path) -> Path:
+    """A real JPEG from a phone camera, as far as its metadata goes: a make, a model and a GPS position."""
+    image = Image.new("RGB", (640, 480))
+    image.putdata([(x % 256, y % 256, (x + y) % 256) for y in range(480) for x in range(640)])
+    exif = Image.Exif()
+    exif[0x010F] = "TestPhone"  # Make
+    exif[0x0110] = "Model E2E"  # Model
+    exif.get_ifd(GPS_IFD).update(GPS)
+    path = folder / "kitchen.jpg"
+    image.save(path, format="JPEG", quality=85, exif=exif)
+    with Image.open(path) as check:  # the fixture really carries what the site must remove
+        assert check.getexif().get_ifd(GPS_IFD).get(2) is not None
+    return path
+
+
+def _no_exif(data: bytes) -> bool:
+    with Image.open(io.BytesIO(data)) as image:
+        return image.format == "JPEG" and not image.getexif() and "exif" not in image.info
+
+
+@pytest.fixture
+def complaint_setup(transactional_db, settings, tmp_path):
+    """The district, the routing table, a filed institution and an officer of 市场监管; photos go to
+    tmp_path, never var/."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    regions_load_file(path=KAIZHOU_FILE)
+    routing_load_file(ROUTING_FILE)
+    unit = Unit.objects.get(name="汉丰街道")
+    institution = institution_create(
+        fields={
+            "name": NAME,
+            "type": "childcare",
+            "ownership": "private",
+            "is_puhui": False,
+            "registration_body": "enterprise",
+            "uscc": USCC,
+            "unit": unit,
+            "address": "汉丰街道滨湖路36号",
+            "phone": "023-52210036",
+            "lat": unit.center_lat,
+            "lng": unit.center_lng,
+            "opens_at": time(7, 30),
+            "closes_at": time(17, 30),
+            "offers_full_day": True,
+        },
+        classes=[ClassSpec("托小一班", "toddler", 15, 10)],
+        fees=[FeeSpec(service_type="full_day", amount=Decimal("1500"), price_type="market")],
+    )
+    institution = institution_transition(
+        institution=institution, to_status="filed", filing_number="开州托备〔2025〕0789"
+    )
+    User.objects.create_user(
+        username=OFFICER,
+        password=OFFICER_PASSWORD,
+        role=Role.DEPARTMENT_OFFICER,
+        department=Department.objects.get(code=DEPARTMENT),
+        display_name="市场监管员",
+    )
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    return institution, _gps_photo(uploads)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_closes_it(
+    complaint_setup, live_server, chromium, output_dir
+):
+    institution, photo_path = complaint_setup
+    for old in output_dir.glob("complaint-*.png"):
+        old.unlink()  # an old run's file must not satisfy the existence checks below
+    shots: dict[str, Path] = {}
+    widths: dict[str, dict] = {}
+    watch = Watch()
+    base = live_server.url
+    reporter_context, rep = _open_context(chromium, PHONE, watch)
+    visitor_context = officer_context = None
+    try:
+        # === 1. An anonymous visitor reports a food problem from the institution's page ===============
+        rep.goto(f"{base}/institutions/{institution.pk}/", wait_until="load")
+        _phone_page(rep, "institution", widths)
+        link = f"[data-testid=report-link][href*='/complaints/new/?institution={institution.pk}']"
+        assert rep.locator(link).count() == 1
+        _shot(rep, output_dir, "phone-01-institution", shots)
+        _press(rep, link)
+        assert _path(rep) == "/complaints/new/"
+        assert NAME in rep.get_by_test_id("institution").inner_text()
+        form = rep.get_by_test_id("report-form")
+        assert form.locator("input[name=institution]").input_value() == str(institution.pk)
+        form.locator(f"input[name=category][value={CATEGORY}]").check()
+        form.locator("textarea[name=description]").fill(DESCRIPTION)
+        form.locator("input[name=photos]").set_input_files(str(photo_path))
+        anonymous = form.locator("input[name=anonymous][value='1']")
+        assert anonymous.is_checked()  # anonymous is the default, and the visitor keeps it
+        _phone_page(rep, "report-form", widths)
+        _shot(rep, output_dir, "phone-02-report-form", shots)
+        _press(rep, "[data-testid=report-form] button[type=submit]")
+
+        # === 2. The done page: the tracking number and the query code, as stored =======================
+        assert _path(rep) == "/complaints/done/", rep.get_by_test_id("form-errors").all_inner_texts()
+        number = rep.get_by_test_id("tracking-number").inner_text().strip()
+        shown_code = rep.get_by_test_id("query-code").inner_text().strip()
+        assert re.fullmatch(r"TS\d{8}-\d{5}", number), number
+        code = re.sub(r"\D", "", shown_code)
+        assert len(code) == 8, shown_code
+        complaint = Complaint.objects.select_related("department").get(tracking_number=number)
+        assert complaint.query_code == code
+        assert (complaint.category, complaint.status, complaint.institution_id) == (
+            CATEGORY,
+            ComplaintStatus.ASSIGNED,
+            institution.pk,
+        )
+        assert complaint.department.code == DEPARTMENT
+        assert complaint.description == DESCRIPTION
+        assert complaint.anonymous and not complaint.reporter_name and not complaint.reporter_phone
+        photos = list(ComplaintPhoto.objects.filter(complaint=complaint))
+        assert len(photos) == 1 and photos[0].file_kind == "jpeg"
+        with photos[0].file.open("rb") as stored:
+            stored_bytes = stored.read()
+        assert _no_exif(stored_bytes), "the stored photo still carries EXIF (GPS, camera)"
+        assert stored_bytes != photo_path.read_bytes()
+        _phone_page(rep, "done", widths)
+        _shot(rep, output_dir, "phone-03-done", shots)
+        # The code is shown once: the done page does not come back.
+        rep.goto(f"{base}/complaints/done/", wait_until="load")
+        assert _path(rep) == "/complaints/track/"
+        assert code not in rep.content()
+
+        # === 3. A fresh browser: a wrong code shows nothing, the right one shows the case ============
+        visitor_context, vis = _open_context(chromium, PHONE, watch)
+        vis.goto(f"{base}/complaints/track/", wait_until="load")
+        assert vis.get_by_test_id("lookup-error").count() == 0
+        wrong = code[:-1] + str((int(code[-1]) + 1) % 10)
+        vis.fill("[data-testid=track-form] input[name=tracking_number]", number)
+        vis.fill("[data-testid=track-form] input[name=query_code]", wrong)
+        _press(vis, "[data-testid=track-form] button[type=submit]")
+        assert _path(vis) == "/complaints/track/"
+        assert vis.get_by_test_id("lookup-error").is_visible()
+        assert vis.get_by_test_id("case").count() == 0 and vis.get_by_test_id("timeline").count() == 0
+        page_text = vis.content()
+        assert DESCRIPTION not in page_text and NAME not in page_text
+        _phone_page(vis, "track-wrong-code", widths)
+        _shot(vis, output_dir, "phone-04-wrong-code", shots)
+        # Without a look-up this session cannot open the case's page either.
+        vis.goto(f"{base}/complaints/track/{number}/", wait_until="load")
+        assert _path(vis) == "/complaints/track/"
+
+        vis.fill("[data-testid=track-form] input[name=tracking_number]", number)
+        vis.fill("[data-testid=track-form] input[name=query_code]", shown_code)  # as printed, with its space
+        _press(vis, "[data-testid=track-form] button[type=submit]")
+        track_url = f"/complaints/track/{number}/"
+        assert _path(vis) == track_url
+        assert number in vis.get_by_test_id("case").inner_text()
+        status = vis.get_by_test_id("status")
+        assert f"status-{ComplaintStatus.ASSIGNED}" in status.get_attribute("class")
+        assert status.inner_text().strip() == complaint.get_status_display()
+        timeline = vis.get_by_test_id("timeline").locator("li")
+        assert timeline.count() == len(public_timeline(complaint)) >= 2
+        assert vis.get_by_test_id("description").inner_text().strip() == DESCRIPTION
+        assert vis.get_by_test_id("photos").locator("img").count() == 1
+        assert vis.get_by_test_id("answer").count() == 0 and vis.get_by_test_id("rate").count() == 0
+        _phone_page(vis, "track-detail", widths)
+        _shot(vis, output_dir, "phone-05-tracked", shots)
+
+        # === 4. The 市场监管 officer takes it up from the queue and answers ===========================
+        officer_context, off = _open_context(chromium, DESKTOP, watch)
+        off.goto(f"{base}/accounts/login/", wait_until="load")
+        off.fill("#id_username", OFFICER)
+        off.fill("#id_password", OFFICER_PASSWORD)
+        _press(off, "main form button[type=submit]")
+        assert _path(off) != "/accounts/login/", "the officer could not sign in"
+        _press(off, "header nav a[href='/complaints/queue/']")
+        assert _path(off) == "/complaints/queue/"
+        row = off.locator(f"[data-testid=queue-row][data-number='{number}']")
+        assert row.count() == 1
+        assert NAME in row.inner_text()
+        _shot(off, output_dir, "officer-06-queue", shots)
+        case_url = f"/complaints/{complaint.pk}/"
+        _press(off, f"[data-testid=queue-row][data-number='{number}'] a[href='{case_url}']")
+        assert _path(off) == case_url
+        assert off.get_by_test_id("description").inner_text().strip() == DESCRIPTION
+        assert (
+            off.get_by_test_id("complaint-department")
+            .inner_text()
+            .strip()
+            .startswith(str(complaint.department))
+        )
+        # The officer's copy of the photo has no location either.
+        photo_src = off.get_by_test_id("photos").locator("img").get_attribute("src")
+        served = off.request.get(f"{base}{photo_src}")
+        assert served.ok and _no_exif(served.body())
+        _shot(off, output_dir, "officer-07-case", shots)
+
+        acknowledge = f"{case_url}acknowledge/"
+        _press(off, f"[data-testid=actions] form[action='{acknowledge}'] button[type=submit]")
+        assert _path(off) == case_url
+        assert off.get_by_test_id("action-errors").count() == 0
+        complaint.refresh_from_db()
+        assert complaint.status == ComplaintStatus.IN_PROGRESS and complaint.acknowledged_at is not None
+        assert off.locator(f"[data-testid=actions] form[action='{acknowledge}']").count() == 0
+
+        answer_url = f"{case_url}answer/"
+        answer_form = off.locator(f"[data-testid=actions] form[action='{answer_url}']")
+        off.locator(f"[data-testid=actions] details:has(form[action='{answer_url}']) > summary").click()
+        answer_form.locator(f"input[name=finding][value={Finding.PARTLY}]").check()
+        answer_form.locator("textarea[name=answer]").fill(ANSWER)
+        _shot(off, output_dir, "officer-08-answer", shots)
+        _press(off, f"[data-testid=actions] form[action='{answer_url}'] button[type=submit]")
+        assert _path(off) == case_url
+        assert off.get_by_test_id("action-errors").count() == 0
+        complaint.refresh_from_db()
+        assert (complaint.status, complaint.finding, complaint.answer) == (
+            ComplaintStatus.ANSWERED,
+            Finding.PARTLY,
+            ANSWER,
+        )
+        assert off.get_by_test_id("actions").count() == 0  # nothing left to act on
+        assert (
+            off.get_by_test_id("complaint-status")
+            .inner_text()
+            .strip()
+            .startswith(complaint.get_status_display())
+        )
+
+        # === 5. The visitor reads the answer and rates it: the case closes ============================
+        vis.reload(wait_until="load")
+        assert _path(vis) == track_url
+        assert f"status-{ComplaintStatus.ANSWERED}" in vis.get_by_test_id("status").get_attribute("class")
+        answer = vis.get_by_test_id("answer")
+        assert ANSWER in answer.inner_text()
+        assert complaint.get_finding_display() in answer.inner_text()
+        assert vis.get_by_test_id("timeline").locator("li").count() == len(public_timeline(complaint))
+        assert ANSWER in vis.get_by_test_id("timeline").inner_text()  # the answer's note is public
+        vis.locator("[data-testid=rate] input[name=satisfied][value='1']").check()
+        _phone_page(vis, "track-answered", widths)
+        _shot(vis, output_dir, "phone-09-answered", shots)
+        _press(vis, "[data-testid=rate] button[type=submit]")
+        assert _path(vis) == track_url
+        complaint.refresh_from_db()
+        assert complaint.status == ComplaintStatus.CLOSED and complaint.satisfied is True
+        assert complaint.closed_at is not None
+        assert list(complaint.events.order_by("at", "id").values_list("kind", flat=True)) == [
+            EventKind.FILED,
+            EventKind.ASSIGNED,
+            EventKind.ACKNOWLEDGED,
+            EventKind.ANSWERED,
+            EventKind.RATED,
+            EventKind.CLOSED,
+        ]
+        status = vis.get_by_test_id("status")
+        assert f"status-{ComplaintStatus.CLOSED}" in status.get_attribute("class")
+        assert status.inner_text().strip() == complaint.get_status_display()
+        assert vis.get_by_test_id("rate").count() == 0 and vis.get_by_test_id("add-information").count() == 0
+        assert vis.get_by_test_id("answer-due").count() == 0
+        assert vis.get_by_test_id("timeline").locator("li").count() == len(public_timeline(complaint))
+        _phone_page(vis, "track-closed", widths)
+        _shot(vis, output_dir, "phone-10-closed", shots)
+
+        # The officer sees the rating on the case.
+        off.reload(wait_until="load")
+        assert (
+            off.get_by_test_id("complaint-status")
+            .inner_text()
+            .strip()
+            .startswith(complaint.get_status_display())
+        )
+        _shot(off, output_dir, "officer-11-closed", shots)
+    finally:
+        for context in (reporter_context, visitor_context, officer_context):
+            if context is not None:
+                context.close()
+
+    for step, path in shots.items():
+        assert path.is_file() and path.stat().st_size > 0, f"no {step} screenshot at {path}"
+    assert len(shots) == SHOTS
+    assert watch.page_errors == []
+    assert watch.console_errors == []
+    assert watch.bad_responses == []
+    assert set(watch.blocked) <= {f"webrd0{n}.is.autonavi.com" for n in "1234"}, watch.blocked
+    for name, width in widths.items():
+        assert width["page"] <= width["screen"] + 1, (name, width)
