@@ -2,7 +2,8 @@
    Markup: <div class="map" data-pick-place data-lat-input="ID" data-lng-input="ID" data-tiles=…
    data-subdomains=… data-crs="gcj02|wgs84" data-attribution=… data-center-lat=… data-center-lng=…>.
    Chinese tile providers draw in GCJ-02, so a tap is converted back here (the same published formula
-   as tuoyu/core/geo.py and js/pick-location.js); typing the numbers still works without JavaScript. */
+   as tuoyu/core/geo.py); typing the numbers still works without JavaScript. Used by the filing form
+   and the complaint form. */
 (function () {
   "use strict";
   if (typeof L === "undefined") { return; }

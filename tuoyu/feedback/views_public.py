@@ -19,10 +19,9 @@ from tuoyu.accounts.models import Role
 from tuoyu.core.access import public
 from tuoyu.core.files import EXTENSIONS, serve_private
 from tuoyu.core.forms import add_service_errors
-from tuoyu.institutions.forms import map_settings
+from tuoyu.institutions.forms import map_picker_settings
 from tuoyu.institutions.models import Institution
 from tuoyu.institutions.selectors import public_institutions
-from tuoyu.regions.selectors import area_unit
 
 from . import services
 from .forms import AddInformationForm, RateForm, ReportForm, TrackForm, new_key
@@ -45,7 +44,6 @@ NOTE_KINDS = frozenset(
 )
 # The service names a few errors after its own arguments; these are the form's fields for them.
 SERVICE_FIELDS = {"happened_at": "happened_date", "lng": "lat", "institution": None}
-DEFAULT_CENTER = (31.16, 108.39)  # Kaizhou, when the area has no centre configured
 
 
 def _show_errors(form, exc: ValidationError) -> None:
@@ -89,16 +87,6 @@ def _tracked(request, number: str) -> Complaint | None:
         .filter(tracking_number=number, pk__in=pks)
         .first()
     )
-
-
-def _map_context() -> dict:
-    area = area_unit()
-    center = (
-        (area.center_lat, area.center_lng)
-        if area is not None and area.center_lat is not None
-        else DEFAULT_CENTER
-    )
-    return {**map_settings(), "center_lat": center[0], "center_lng": center[1]}
 
 
 def group_code(code: str) -> str:
@@ -159,7 +147,7 @@ def report(request):
     return render(
         request,
         "feedback/public_report.html",
-        {"form": form, "institution": institution, "map": _map_context()},
+        {"form": form, "institution": institution, "map": map_picker_settings()},
     )
 
 

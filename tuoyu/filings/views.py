@@ -17,7 +17,7 @@ from tuoyu.core.access import public, role_required
 from tuoyu.core.files import content_disposition, serve_private
 from tuoyu.core.forms import add_service_errors
 from tuoyu.core.workdays import deadline_status
-from tuoyu.institutions.forms import map_settings
+from tuoyu.institutions.forms import map_picker_settings
 from tuoyu.institutions.models import Institution, InstitutionMembership
 
 from . import services
@@ -172,7 +172,7 @@ def edit(request, pk: int):
             "comments": filing.comments.filter(version=filing.version)
             if filing.status == FilingStatus.RETURNED
             else [],
-            "map": map_settings(),
+            "map": map_picker_settings(),
             "materials": services.current_materials(filing),
         },
     )

@@ -153,3 +153,19 @@ def map_settings() -> dict:
         "crs": settings.TUOYU_MAP_CRS,
         "attribution": settings.TUOYU_MAP_ATTRIBUTION,
     }
+
+
+DEFAULT_CENTER = (31.16, 108.39)  # Kaizhou, when the configured area has no centre
+
+
+def map_picker_settings() -> dict:
+    """map_settings() plus where a location picker opens: the centre of the configured area."""
+    from tuoyu.regions.selectors import area_unit
+
+    area = area_unit()
+    center = (
+        (area.center_lat, area.center_lng)
+        if area is not None and area.center_lat is not None
+        else DEFAULT_CENTER
+    )
+    return {**map_settings(), "center_lat": center[0], "center_lng": center[1]}
