@@ -2,6 +2,7 @@
 that a step's assertions cannot see (JavaScript errors, console errors, failed responses)."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}  # the live server; everything else is aborted
@@ -39,3 +40,34 @@ class Watch:
 
         page.on("console", on_console)
         page.on("response", on_response)
+
+
+# A mid-range Android phone, as the families and grandparents who use the site hold it, and an
+# official's office screen.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+
+
+def open_context(chromium, size: dict, watch: Watch):
+    """A fresh browser profile (no cookies) in Chinese and Beijing time, kept to this machine."""
+    context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **size)
+    context.route("**/*", watch.keep_local)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    watch.observe(page)
+    return context, page
+
+
+def screenshot(page, path: Path, *, full_page: bool = True) -> None:
+    """A screenshot once the web fonts have loaded, so Chinese text is drawn, not boxes."""
+    page.evaluate("() => document.fonts.ready")
+    page.screenshot(path=str(path), full_page=full_page)
+
+
+def path_of(page) -> str:
+    return urlparse(page.url).path

@@ -16,13 +16,12 @@ import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from django.utils import timezone
 from stdnum.cn import ric, uscc
 
-from e2e.browser import Watch
+from e2e.browser import PHONE, Watch, open_context, path_of, screenshot
 from tuoyu.accounts.models import Role, User
 from tuoyu.bookings.models import (
     Application,
@@ -39,13 +38,6 @@ from tuoyu.institutions.models import AgeGroup, ClassGroup, Institution, Institu
 from tuoyu.institutions.services import ClassSpec, FeeSpec, institution_create, institution_transition
 from tuoyu.regions.models import Unit
 from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-}
 
 NAME = "示例·入托浏览器测试托育园"
 STEM = "91500154MA0000456"
@@ -72,19 +64,9 @@ def _id_number(birth: date) -> str:
     return stem + ric.calc_check_digit(stem + "0")
 
 
-def _open_context(chromium, size: dict, watch: Watch):
-    context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **size)
-    context.route("**/*", watch.keep_local)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    watch.observe(page)
-    return context, page
-
-
 def _shot(page, folder: Path, name: str, shots: dict[str, Path]) -> None:
-    page.evaluate("() => document.fonts.ready")
     path = folder / f"booking-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    screenshot(page, path, full_page=True)
     shots[name] = path
 
 
@@ -92,10 +74,6 @@ def _press(page, selector: str) -> None:
     """Tap a submit button or link and wait for the page the server answers with."""
     with page.expect_navigation(wait_until="load"):
         page.locator(selector).tap()
-
-
-def _path(page) -> str:
-    return urlparse(page.url).path
 
 
 PHONE_LAYOUT_JS = """() => {
@@ -215,7 +193,7 @@ def test_family_signs_in_books_a_visit_applies_and_the_accepted_place_leaves_the
     birth = _months_before(start, 16)  # 16 months old on the start date: fits the 托小班 (12–24 months)
     id_number = _id_number(birth)
     toddler_index = [g for g, _ in _free_by_group(institution)].index(TODDLER)
-    family_context, fam = _open_context(chromium, PHONE, watch)
+    family_context, fam = open_context(chromium, PHONE, watch)
     operator_context = None
     try:
         # === 1. The family signs in with the code sent by SMS =========================================
@@ -234,18 +212,18 @@ def test_family_signs_in_books_a_visit_applies_and_the_accepted_place_leaves_the
         _press(fam, "main form:has(input[name=code]) button[type=submit]")
         family = User.objects.get(phone=MOBILE)
         assert family.role == Role.FAMILY
-        assert _path(fam) == "/accounts/me/"
+        assert path_of(fam) == "/accounts/me/"
 
         # === 2. My bookings: add a child, with an ID number that is only ever shown masked ===========
         _press(fam, "header nav a[href='/bookings/me/']")
-        assert _path(fam) == "/bookings/me/"
+        assert path_of(fam) == "/bookings/me/"
         fam.fill("#add-child [name=name]", CHILD_NAME)
         fam.locator("#add-child [name=sex][value=M]").check()
         fam.fill("#add-child [name=birth_date]", birth.isoformat())
         fam.fill("#add-child [name=id_number]", id_number)
         _layout(fam, "family-empty", layouts)
         _press(fam, "#add-child button[type=submit]")
-        assert _path(fam) == "/bookings/me/"
+        assert path_of(fam) == "/bookings/me/"
         errors = fam.locator("#add-child [role=alert]").all_inner_texts()
         assert errors == [], errors
         child = Child.objects.get(family=family)
@@ -270,14 +248,14 @@ def test_family_signs_in_books_a_visit_applies_and_the_accepted_place_leaves_the
         assert first_list == [n for _, n in _free_by_group(institution)]
         assert first_marker == institution.capacity_total - institution.enrolled_total
         _press(fam, f"li.result[data-id='{institution.pk}'] a.result-name")
-        assert _path(fam) == f"/institutions/{institution.pk}/"
+        assert path_of(fam) == f"/institutions/{institution.pk}/"
         panel = fam.get_by_test_id("booking-panel")
         assert panel.is_visible()
         booking_url = f"/bookings/institutions/{institution.pk}/"
         assert panel.locator(f"a[href='{booking_url}']").count() == 1
         _shot(fam, output_dir, "phone-04-institution", shots)
         _press(fam, f"[data-testid=booking-panel] a[href='{booking_url}']")
-        assert _path(fam) == booking_url
+        assert path_of(fam) == booking_url
         toddler_row = fam.get_by_test_id("groups").locator(f"tr[data-group='{TODDLER}']")
         assert toddler_row.locator(".vac").get_attribute("data-free") == str(first_list[toddler_index])
         assert fam.get_by_test_id(f"fit-{TODDLER}").locator(".fit.yes").count() == 1
@@ -288,7 +266,7 @@ def test_family_signs_in_books_a_visit_applies_and_the_accepted_place_leaves_the
         slot_form = f"[data-testid=slots] form:has(input[name=slot][value='{slot.pk}'])"
         assert fam.locator(slot_form).locator("input[name=child]").input_value() == str(child.pk)
         _press(fam, f"{slot_form} button[type=submit]")
-        assert _path(fam) == "/bookings/me/"
+        assert path_of(fam) == "/bookings/me/"
         visit = Visit.objects.get(family=family)
         assert (visit.slot_id, visit.child_id, visit.status) == (slot.pk, child.pk, VisitStatus.BOOKED)
         slot.refresh_from_db()
@@ -300,10 +278,10 @@ def test_family_signs_in_books_a_visit_applies_and_the_accepted_place_leaves_the
 
         # === 5. Back to the institution, through its page and the panel, and apply ====================
         _press(fam, f"[data-testid=visit] a[href='/institutions/{institution.pk}/']")
-        assert _path(fam) == f"/institutions/{institution.pk}/"
+        assert path_of(fam) == f"/institutions/{institution.pk}/"
         assert fam.get_by_test_id("booking-panel").locator(".status-line").count() == 1  # the booked visit
         _press(fam, f"[data-testid=booking-panel] a[href='{booking_url}']")
-        assert _path(fam) == booking_url
+        assert path_of(fam) == booking_url
         assert fam.get_by_test_id("slots").locator(".slot .status-booked").count() == 1  # no second booking
         assert fam.locator(slot_form).count() == 0
         form = fam.get_by_test_id("apply-form")
@@ -315,7 +293,7 @@ def test_family_signs_in_books_a_visit_applies_and_the_accepted_place_leaves_the
         _layout(fam, "apply-form", layouts)
         _shot(fam, output_dir, "phone-07-apply-form", shots)
         _press(fam, "[data-testid=apply-form] button[type=submit]")
-        assert _path(fam) == "/bookings/me/"
+        assert path_of(fam) == "/bookings/me/"
         application = Application.objects.get(family=family)
         assert (
             application.child_id,
@@ -337,15 +315,15 @@ def test_family_signs_in_books_a_visit_applies_and_the_accepted_place_leaves_the
         _shot(fam, output_dir, "phone-09-search-before", shots)
 
         # === 6. The operator signs in with a password and accepts, on a phone too ======================
-        operator_context, op = _open_context(chromium, PHONE, watch)
+        operator_context, op = open_context(chromium, PHONE, watch)
         op.goto(f"{base}/accounts/login/", wait_until="load")
         op.fill("#id_username", OPERATOR)
         op.fill("#id_password", OPERATOR_PASSWORD)
         _press(op, "main form button[type=submit]")
-        assert _path(op) != "/accounts/login/", "the operator could not sign in"
+        assert path_of(op) != "/accounts/login/", "the operator could not sign in"
         _press(op, "header nav a[href='/bookings/manage/']")
         manage_url = f"/bookings/manage/{institution.pk}/"
-        assert _path(op) == manage_url  # one institution: straight to its admissions page
+        assert path_of(op) == manage_url  # one institution: straight to its admissions page
         waiting = op.locator(f"[data-testid=application][data-application='{application.pk}']")
         assert waiting.get_attribute("data-status") == ApplicationStatus.SUBMITTED
         assert CHILD_NAME in waiting.inner_text()
@@ -357,7 +335,7 @@ def test_family_signs_in_books_a_visit_applies_and_the_accepted_place_leaves_the
             op,
             f"[data-testid=application][data-application='{application.pk}'] form[action='{accept}'] button",
         )
-        assert _path(op) == manage_url
+        assert path_of(op) == manage_url
         assert op.locator(f"[data-testid=application][data-application='{application.pk}']").count() == 0
         assert op.get_by_test_id("no-place").count() == 0
         enrolled_rows = op.get_by_test_id("enrolments").locator("tbody tr")

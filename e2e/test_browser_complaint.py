@@ -19,27 +19,18 @@ import re
 from datetime import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from PIL import Image
 from stdnum.cn import uscc
 
-from e2e.browser import Watch
+from e2e.browser import DESKTOP, PHONE, Watch, open_context, path_of, screenshot
 from tuoyu.accounts.models import Role, User
 from tuoyu.feedback.models import Complaint, ComplaintPhoto, ComplaintStatus, EventKind, Finding
 from tuoyu.feedback.services import ROUTING_FILE, public_timeline, routing_load_file
 from tuoyu.institutions.services import ClassSpec, FeeSpec, institution_create, institution_transition
 from tuoyu.regions.models import Department, Unit
 from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-}
-DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
 NAME = "示例·投诉浏览器测试托育园"
 STEM = "91500154MA0000789"
@@ -55,19 +46,9 @@ GPS_IFD = 0x8825
 SHOTS = 11
 
 
-def _open_context(chromium, size: dict, watch: Watch):
-    context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **size)
-    context.route("**/*", watch.keep_local)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    watch.observe(page)
-    return context, page
-
-
 def _shot(page, folder: Path, name: str, shots: dict[str, Path]) -> None:
-    page.evaluate("() => document.fonts.ready")
     path = folder / f"complaint-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    screenshot(page, path, full_page=True)
     shots[name] = path
 
 
@@ -81,10 +62,6 @@ def _press(page, selector: str) -> None:
             target.tap()
         else:
             target.click()
-
-
-def _path(page) -> str:
-    return urlparse(page.url).path
 
 
 def _phone_page(page, name: str, widths: dict) -> None:
@@ -170,7 +147,7 @@ def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_clos
     widths: dict[str, dict] = {}
     watch = Watch()
     base = live_server.url
-    reporter_context, rep = _open_context(chromium, PHONE, watch)
+    reporter_context, rep = open_context(chromium, PHONE, watch)
     visitor_context = officer_context = None
     try:
         # === 1. An anonymous visitor reports a food problem from the institution's page ===============
@@ -180,7 +157,7 @@ def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_clos
         assert rep.locator(link).count() == 1
         _shot(rep, output_dir, "phone-01-institution", shots)
         _press(rep, link)
-        assert _path(rep) == "/complaints/new/"
+        assert path_of(rep) == "/complaints/new/"
         assert NAME in rep.get_by_test_id("institution").inner_text()
         form = rep.get_by_test_id("report-form")
         assert form.locator("input[name=institution]").input_value() == str(institution.pk)
@@ -194,7 +171,7 @@ def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_clos
         _press(rep, "[data-testid=report-form] button[type=submit]")
 
         # === 2. The done page: the tracking number and the query code, as stored =======================
-        assert _path(rep) == "/complaints/done/", rep.get_by_test_id("form-errors").all_inner_texts()
+        assert path_of(rep) == "/complaints/done/", rep.get_by_test_id("form-errors").all_inner_texts()
         number = rep.get_by_test_id("tracking-number").inner_text().strip()
         shown_code = rep.get_by_test_id("query-code").inner_text().strip()
         assert re.fullmatch(r"TS\d{8}-\d{5}", number), number
@@ -220,18 +197,18 @@ def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_clos
         _shot(rep, output_dir, "phone-03-done", shots)
         # The code is shown once: the done page does not come back.
         rep.goto(f"{base}/complaints/done/", wait_until="load")
-        assert _path(rep) == "/complaints/track/"
+        assert path_of(rep) == "/complaints/track/"
         assert code not in rep.content()
 
         # === 3. A fresh browser: a wrong code shows nothing, the right one shows the case ============
-        visitor_context, vis = _open_context(chromium, PHONE, watch)
+        visitor_context, vis = open_context(chromium, PHONE, watch)
         vis.goto(f"{base}/complaints/track/", wait_until="load")
         assert vis.get_by_test_id("lookup-error").count() == 0
         wrong = code[:-1] + str((int(code[-1]) + 1) % 10)
         vis.fill("[data-testid=track-form] input[name=tracking_number]", number)
         vis.fill("[data-testid=track-form] input[name=query_code]", wrong)
         _press(vis, "[data-testid=track-form] button[type=submit]")
-        assert _path(vis) == "/complaints/track/"
+        assert path_of(vis) == "/complaints/track/"
         assert vis.get_by_test_id("lookup-error").is_visible()
         assert vis.get_by_test_id("case").count() == 0 and vis.get_by_test_id("timeline").count() == 0
         page_text = vis.content()
@@ -240,13 +217,13 @@ def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_clos
         _shot(vis, output_dir, "phone-04-wrong-code", shots)
         # Without a look-up this session cannot open the case's page either.
         vis.goto(f"{base}/complaints/track/{number}/", wait_until="load")
-        assert _path(vis) == "/complaints/track/"
+        assert path_of(vis) == "/complaints/track/"
 
         vis.fill("[data-testid=track-form] input[name=tracking_number]", number)
         vis.fill("[data-testid=track-form] input[name=query_code]", shown_code)  # as printed, with its space
         _press(vis, "[data-testid=track-form] button[type=submit]")
         track_url = f"/complaints/track/{number}/"
-        assert _path(vis) == track_url
+        assert path_of(vis) == track_url
         assert number in vis.get_by_test_id("case").inner_text()
         status = vis.get_by_test_id("status")
         assert f"status-{ComplaintStatus.ASSIGNED}" in status.get_attribute("class")
@@ -260,21 +237,21 @@ def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_clos
         _shot(vis, output_dir, "phone-05-tracked", shots)
 
         # === 4. The 市场监管 officer takes it up from the queue and answers ===========================
-        officer_context, off = _open_context(chromium, DESKTOP, watch)
+        officer_context, off = open_context(chromium, DESKTOP, watch)
         off.goto(f"{base}/accounts/login/", wait_until="load")
         off.fill("#id_username", OFFICER)
         off.fill("#id_password", OFFICER_PASSWORD)
         _press(off, "main form button[type=submit]")
-        assert _path(off) != "/accounts/login/", "the officer could not sign in"
+        assert path_of(off) != "/accounts/login/", "the officer could not sign in"
         _press(off, "header nav a[href='/complaints/queue/']")
-        assert _path(off) == "/complaints/queue/"
+        assert path_of(off) == "/complaints/queue/"
         row = off.locator(f"[data-testid=queue-row][data-number='{number}']")
         assert row.count() == 1
         assert NAME in row.inner_text()
         _shot(off, output_dir, "officer-06-queue", shots)
         case_url = f"/complaints/{complaint.pk}/"
         _press(off, f"[data-testid=queue-row][data-number='{number}'] a[href='{case_url}']")
-        assert _path(off) == case_url
+        assert path_of(off) == case_url
         assert off.get_by_test_id("description").inner_text().strip() == DESCRIPTION
         assert (
             off.get_by_test_id("complaint-department")
@@ -290,7 +267,7 @@ def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_clos
 
         acknowledge = f"{case_url}acknowledge/"
         _press(off, f"[data-testid=actions] form[action='{acknowledge}'] button[type=submit]")
-        assert _path(off) == case_url
+        assert path_of(off) == case_url
         assert off.get_by_test_id("action-errors").count() == 0
         complaint.refresh_from_db()
         assert complaint.status == ComplaintStatus.IN_PROGRESS and complaint.acknowledged_at is not None
@@ -303,7 +280,7 @@ def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_clos
         answer_form.locator("textarea[name=answer]").fill(ANSWER)
         _shot(off, output_dir, "officer-08-answer", shots)
         _press(off, f"[data-testid=actions] form[action='{answer_url}'] button[type=submit]")
-        assert _path(off) == case_url
+        assert path_of(off) == case_url
         assert off.get_by_test_id("action-errors").count() == 0
         complaint.refresh_from_db()
         assert (complaint.status, complaint.finding, complaint.answer) == (
@@ -321,7 +298,7 @@ def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_clos
 
         # === 5. The visitor reads the answer and rates it: the case closes ============================
         vis.reload(wait_until="load")
-        assert _path(vis) == track_url
+        assert path_of(vis) == track_url
         assert f"status-{ComplaintStatus.ANSWERED}" in vis.get_by_test_id("status").get_attribute("class")
         answer = vis.get_by_test_id("answer")
         assert ANSWER in answer.inner_text()
@@ -332,7 +309,7 @@ def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_clos
         _phone_page(vis, "track-answered", widths)
         _shot(vis, output_dir, "phone-09-answered", shots)
         _press(vis, "[data-testid=rate] button[type=submit]")
-        assert _path(vis) == track_url
+        assert path_of(vis) == track_url
         complaint.refresh_from_db()
         assert complaint.status == ComplaintStatus.CLOSED and complaint.satisfied is True
         assert complaint.closed_at is not None

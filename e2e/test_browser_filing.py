@@ -21,7 +21,7 @@ from PIL import Image
 from pypdf import PdfReader
 from stdnum.cn import uscc
 
-from e2e.browser import Watch
+from e2e.browser import DESKTOP, PHONE, Watch, open_context, path_of, screenshot
 from tuoyu.accounts.models import Role, User
 from tuoyu.core.workdays import deadline_status
 from tuoyu.filings.data import parse_filing_data
@@ -30,14 +30,6 @@ from tuoyu.filings.services import filing_missing
 from tuoyu.institutions.models import Institution, InstitutionStatus
 from tuoyu.regions.models import Department
 from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
-
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-}
-DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
 NAME = "示例·浏览器测试托育园"
 STEM = "91500154MA0000123"
@@ -78,19 +70,9 @@ MATERIALS = [  # (kind, file name, tick 合格)
 ]
 
 
-def _open_context(chromium, size: dict, watch: Watch):
-    context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **size)
-    context.route("**/*", watch.keep_local)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    watch.observe(page)
-    return context, page
-
-
 def _shot(page, folder: Path, name: str, shots: dict[str, Path], *, full_page: bool = True) -> None:
-    page.evaluate("() => document.fonts.ready")
     path = folder / f"filing-{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    screenshot(page, path, full_page=full_page)
     shots[name] = path
 
 
@@ -119,10 +101,6 @@ def _tick(page, selector: str) -> None:
         box.focus()
         box.press("Space")
     assert box.is_checked(), selector
-
-
-def _path(page) -> str:
-    return urlparse(page.url).path
 
 
 def _make_pdf(folder: Path, name: str, colour: str = "white") -> Path:
@@ -215,7 +193,7 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
     shots: dict[str, Path] = {}
     watch = Watch()
     base = live_server.url
-    operator_context, op = _open_context(chromium, PHONE, watch)
+    operator_context, op = open_context(chromium, PHONE, watch)
     reviewer_context = public_context = None
     try:
         # === 1. The operator opens an account on a phone ==============================================
@@ -232,7 +210,7 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
         _press(op, "main form button[type=submit]")
         filing = Filing.objects.get(applicant__username=USCC)
         edit_url = f"{base}/filings/{filing.pk}/edit/"
-        assert _path(op) == f"/filings/{filing.pk}/edit/"
+        assert path_of(op) == f"/filings/{filing.pk}/edit/"
         assert filing.status == FilingStatus.DRAFT
         # What was typed at registration is already in the form.
         assert op.input_value("#id_inst-name") == NAME
@@ -250,7 +228,7 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
         _fill_class(op, 0, CLASSES[0])
         # 添加班级 saves what was typed and comes back with one more row.
         _press_key(op, "button[name=action][value=add_class]")
-        assert _path(op) == f"/filings/{filing.pk}/edit/"
+        assert path_of(op) == f"/filings/{filing.pk}/edit/"
         assert op.locator("[name=classes-1-name]").count() == 1
         assert op.input_value("[name=classes-0-name]") == CLASSES[0]["name"]
         assert op.input_value("[name=classes-0-capacity]") == CLASSES[0]["capacity"]
@@ -272,7 +250,7 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
 
         # 保存草稿, and the draft resumes with everything in it.
         _press_key(op, "button[name=action][value=save]")
-        assert _path(op) == f"/filings/{filing.pk}/edit/"
+        assert path_of(op) == f"/filings/{filing.pk}/edit/"
         for name, value in BASIC.items():
             assert op.input_value(f"[name='{name}']") == value, name
         assert op.is_checked("[name=inst-offers_full_day]")
@@ -308,7 +286,7 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
         op.wait_for_url(f"**/filings/{filing.pk}/materials/")
         for kind, file_name, passed in MATERIALS:
             _upload(op, kind, _make_pdf(files, file_name), hygiene_passed=passed)
-            assert _path(op) == f"/filings/{filing.pk}/materials/"
+            assert path_of(op) == f"/filings/{filing.pk}/materials/"
             assert op.locator("[role=alert]").count() == 0, op.locator("[role=alert]").all_inner_texts()
         stored = {m.kind: m for m in filing.materials.filter(superseded=False)}
         assert set(stored) == {kind for kind, _, _ in MATERIALS}
@@ -322,19 +300,19 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
 
         op.goto(edit_url, wait_until="load")
         _press_key(op, "button[name=action][value=submit]")
-        assert _path(op) == f"/filings/{filing.pk}/"
+        assert path_of(op) == f"/filings/{filing.pk}/"
         filing.refresh_from_db()
         assert filing.status == FilingStatus.SUBMITTED and filing.version == 1
         assert f"status-{filing.status}" in op.get_by_test_id("filing-status").get_attribute("class")
         _shot(op, output_dir, "phone-07-submitted", shots)
 
         # === 4. The reviewer, on a computer: queue, review page, a material, return with a comment ====
-        reviewer_context, rv = _open_context(chromium, DESKTOP, watch)
+        reviewer_context, rv = open_context(chromium, DESKTOP, watch)
         rv.goto(f"{base}/accounts/login/", wait_until="load")
         rv.fill("#id_username", REVIEWER)
         rv.fill("#id_password", REVIEWER_PASSWORD)
         _press(rv, "main form button[type=submit]")
-        assert _path(rv) != "/accounts/login/", "the reviewer could not sign in"
+        assert path_of(rv) != "/accounts/login/", "the reviewer could not sign in"
         rv.goto(f"{base}/filings/review/", wait_until="load")
         row = rv.get_by_test_id("queue").locator("tbody tr", has_text=NAME)
         assert row.count() == 1
@@ -367,7 +345,7 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
         comment.fill(FIRE_COMMENT)
         _shot(rv, output_dir, "desktop-09-review", shots)
         _press(rv, "button[name=decision][value=return]")
-        assert _path(rv) == "/filings/review/"
+        assert path_of(rv) == "/filings/review/"
         filing.refresh_from_db()
         assert filing.status == FilingStatus.RETURNED
         assert list(filing.comments.values_list("item", "text")) == [("fire", FIRE_COMMENT)]
@@ -385,7 +363,7 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
         assert new_fire.pk != fire.pk and new_fire.original_name == "消防安全-补正.pdf"
         op.goto(edit_url, wait_until="load")
         _press_key(op, "button[name=action][value=submit]")
-        assert _path(op) == f"/filings/{filing.pk}/"
+        assert path_of(op) == f"/filings/{filing.pk}/"
         filing.refresh_from_db()
         assert filing.status == FilingStatus.SUBMITTED and filing.version == 2
         assert f"status-{filing.status}" in op.get_by_test_id("filing-status").get_attribute("class")
@@ -397,7 +375,7 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
             rv.locator(f"iframe.pdf-view[src='/filings/{filing.pk}/materials/{new_fire.pk}/']").count() == 1
         )
         _press(rv, "button[name=decision][value=approve]")
-        assert _path(rv) == "/filings/review/"
+        assert path_of(rv) == "/filings/review/"
         filing.refresh_from_db()
         assert filing.status == FilingStatus.APPROVED and filing.filing_number and filing.receipt_code
         assert rv.get_by_test_id("queue").locator("tbody tr", has_text=NAME).count() == 0
@@ -423,7 +401,7 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
         _shot(op, output_dir, "phone-14-approved", shots)
 
         # === 7. Anyone, on a phone: the map, the institution's page, the receipt's verification =======
-        public_context, pub = _open_context(chromium, PHONE, watch)
+        public_context, pub = open_context(chromium, PHONE, watch)
         pub.goto(f"{base}/institutions/", wait_until="load")
         pub.wait_for_selector(".inst-marker")
         listed = pub.locator("li.result")
@@ -432,7 +410,7 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
         assert ours.locator("a.result-name").inner_text() == NAME
         _shot(pub, output_dir, "phone-15-search", shots)
         _press(pub, f"li.result[data-id='{institution.pk}'] a.result-name")
-        assert _path(pub) == f"/institutions/{institution.pk}/"
+        assert path_of(pub) == f"/institutions/{institution.pk}/"
         assert pub.get_by_test_id("filing-number").inner_text() == filing.filing_number
         pub.wait_for_selector(".inst-marker")
         _shot(pub, output_dir, "phone-16-institution", shots)
@@ -473,7 +451,7 @@ def test_the_filing_form_fits_a_phone(journey_setup, live_server, chromium, outp
         password=OPERATOR_PASSWORD,
     )
     watch = Watch()
-    context, page = _open_context(chromium, PHONE, watch)
+    context, page = open_context(chromium, PHONE, watch)
     try:
         page.goto(f"{live_server.url}/accounts/login/", wait_until="load")
         page.fill("#id_username", USCC)
@@ -507,7 +485,7 @@ def test_the_reviewer_sees_a_pdf_material_inline(journey_setup, live_server, chr
     upload_all(filing, user)
     filing_submit(filing=filing, by=user)
     watch = Watch()
-    context, page = _open_context(chromium, DESKTOP, watch)
+    context, page = open_context(chromium, DESKTOP, watch)
     try:
         page.goto(f"{live_server.url}/accounts/login/", wait_until="load")
         page.fill("#id_username", REVIEWER)
