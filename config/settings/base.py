@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, database_from_env, env_bool, env_list, env_str
+from config.env import BASE_DIR, database_from_env, env_bool, env_int, env_list, env_str
 
 SECRET_KEY = env_str("SECRET_KEY", "dev-insecure-key-only-for-local-use-never-in-production")
 DEBUG = env_bool("DEBUG", False)
@@ -138,6 +138,10 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours: a locked-out staff member waits 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# How many reverse proxies of ours stand in front (nginx: 1). Lockouts and rate limits count per client
+# address, which behind a proxy is found in X-Forwarded-For (tuoyu/core/http.py), not REMOTE_ADDR.
+TUOYU_TRUSTED_PROXIES = env_int("TUOYU_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "tuoyu.core.http.client_ip"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

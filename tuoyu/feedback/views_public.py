@@ -19,6 +19,7 @@ from tuoyu.accounts.models import Role
 from tuoyu.core.access import public
 from tuoyu.core.files import EXTENSIONS, serve_private
 from tuoyu.core.forms import add_service_errors
+from tuoyu.core.http import client_ip
 from tuoyu.institutions.forms import map_picker_settings
 from tuoyu.institutions.models import Institution
 from tuoyu.institutions.selectors import public_institutions
@@ -182,7 +183,7 @@ def track(request):
                 complaint = services.complaint_lookup(
                     tracking_number=form.cleaned_data["tracking_number"],
                     query_code=form.cleaned_data["query_code"],
-                    client=services.client_key(request.META.get("REMOTE_ADDR", "")),
+                    client=services.client_key(client_ip(request)),
                 )
             except services.LookupRefused as exc:
                 form.add_error(None, exc.message)

@@ -1,0 +1,24 @@
+"""Who is asking: the client's address, correct behind the deployment's reverse proxies.
+
+Behind nginx every request's REMOTE_ADDR is the proxy's own address, so a limit per address would be
+one limit for the whole district. TUOYU_TRUSTED_PROXIES says how many proxies of ours stand in front:
+each appends the address it received the request from to X-Forwarded-For, so the client is the entry
+that many places from the right. Entries further left were written by the client and prove nothing.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    proxies = int(getattr(settings, "TUOYU_TRUSTED_PROXIES", 0) or 0)
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if len(forwarded) < proxies:
+        # Fewer hops than configured: the request did not come through all our proxies.
+        return remote
+    return forwarded[-proxies]
