@@ -145,10 +145,19 @@ def report(request):
         if getattr(request.user, "role", None) == Role.FAMILY and request.user.phone:
             initial["reporter_phone"] = request.user.phone
         form = ReportForm(initial=initial)
+    # A filed institution can be found by name from here, for someone who came to report first.
+    q = "" if institution else request.GET.get("q", "").strip()[:50]
+    matches = list(public_institutions().select_related("unit").filter(name__icontains=q)[:10]) if q else []
     return render(
         request,
         "feedback/public_report.html",
-        {"form": form, "institution": institution, "map": map_picker_settings()},
+        {
+            "form": form,
+            "institution": institution,
+            "map": map_picker_settings(),
+            "q": q,
+            "matches": matches,
+        },
     )
 
 

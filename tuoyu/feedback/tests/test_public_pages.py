@@ -499,3 +499,16 @@ def test_a_closed_case_takes_no_more_information(client, answered):
     assert response.status_code == 200
     assert said("This report is closed; please file a new one.") in response.content.decode()
     assert answered.complaint.events.filter(kind="info_added").count() == 0
+
+
+def test_a_filed_institution_is_found_by_name_from_the_report_form(client, routing, make_institution):
+    found = make_institution(name="示例·彩虹托育园")
+    make_institution(name="示例·彩虹幼儿园", status="draft")  # not in the public register
+    response = client.get("/complaints/new/", {"q": "彩虹"})
+    text = response.content.decode()
+    assert f'href="?institution={found.pk}"' in text
+    assert "彩虹幼儿园" not in text
+    assert "示例·彩虹托育园" in client.get(f"/complaints/new/?institution={found.pk}").content.decode()
+    assert (
+        'data-testid="matches"' not in client.get("/complaints/new/", {"q": "没有这个名字"}).content.decode()
+    )
