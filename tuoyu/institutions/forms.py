@@ -169,3 +169,12 @@ def map_picker_settings() -> dict:
         else DEFAULT_CENTER
     )
     return {**map_settings(), "center_lat": center[0], "center_lng": center[1]}
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        help_text=_("JPEG or PNG, up to 10 MB. We remove the location and camera details stored in it."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    caption = forms.CharField(label=_("Caption (optional)"), max_length=100, required=False)

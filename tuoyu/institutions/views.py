@@ -1,19 +1,25 @@
 from urllib.parse import quote
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.models import GOVERNMENT_ROLES
+from tuoyu.accounts.models import GOVERNMENT_ROLES, Role
 from tuoyu.core.access import public, role_required
 from tuoyu.core.excel import xlsx_response
+from tuoyu.core.files import serve_private
+from tuoyu.core.forms import add_service_errors
 from tuoyu.core.geo import to_map_crs
 from tuoyu.regions.selectors import area_unit, grassroots_units, latest_population_year, population_total
 
-from .forms import InstitutionSearchForm, map_settings
-from .models import AGE_GROUP_SHORT, AgeGroup, InstitutionStatus
+from . import services
+from .forms import InstitutionSearchForm, PhotoForm, map_settings
+from .models import AGE_GROUP_SHORT, AgeGroup, Institution, InstitutionPhoto, InstitutionStatus
 from .selectors import (
     SearchParams,
     headline_numbers,
@@ -211,3 +217,69 @@ def export_register(request):
     )
     filename = quote(f"{_('Childcare register')}-{timezone.localdate():%Y%m%d}.xlsx")
     return xlsx_response(filename=filename, sheet=str(_("Childcare register")), headers=headers, rows=data)
+
+
+# --- photos: kept by the institution's people, shown on its public page -----------------------------
+
+
+def _own_institution(user, pk: int) -> Institution:
+    institution = Institution.objects.filter(pk=pk, memberships__user=user).first()
+    if institution is None:
+        raise Http404
+    return institution
+
+
+@role_required(Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF)
+def manage_photos(request, pk: int):
+    institution = _own_institution(request.user, pk)
+    form = PhotoForm()
+    status = 200
+    if request.method == "POST":
+        form = PhotoForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.institution_photo_add(
+                    institution=institution,
+                    by=request.user,
+                    upload=form.cleaned_data["image"],
+                    caption=form.cleaned_data["caption"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc, default_field="image")
+            else:
+                messages.success(request, _("The photo is on your public page now."))
+                return redirect("institutions:photos", pk=institution.pk)
+        status = 400
+    return render(
+        request,
+        "institutions/photos.html",
+        {
+            "institution": institution,
+            "photos": list(institution.photos.all()),
+            "form": form,
+            "max_photos": services.MAX_PHOTOS,
+        },
+        status=status,
+    )
+
+
+@role_required(Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF)
+@require_POST
+def remove_photo(request, pk: int, photo_pk: int):
+    institution = _own_institution(request.user, pk)
+    photo = get_object_or_404(InstitutionPhoto, pk=photo_pk, institution=institution)
+    services.institution_photo_remove(photo=photo, by=request.user)
+    messages.success(request, _("The photo was removed."))
+    return redirect("institutions:photos", pk=institution.pk)
+
+
+@public
+def photo(request, pk: int, photo_pk: int):
+    """A photo of a filed institution, to anyone; nothing of a draft, suspended or deregistered one."""
+    picture = get_object_or_404(
+        InstitutionPhoto, pk=photo_pk, institution_id=pk, institution__status=InstitutionStatus.FILED
+    )
+    response = serve_private(picture.image, download_name=f"photo-{picture.pk}")
+    # Public pictures that change only by a new upload under a new name: browsers and proxies may keep them.
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -17,6 +17,7 @@ PUBLIC_ROUTES = {
     "institutions:search",
     "institutions:compare",
     "institutions:detail",
+    "institutions:photo",
     "core:healthz",
     "core:large_text",
     "accounts:login",
