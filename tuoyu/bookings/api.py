@@ -29,7 +29,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 
 from tuoyu.accounts.models import GOVERNMENT_ROLES, INSTITUTION_ROLES, Role
-from tuoyu.core.api_views import SignedInAPIView, service_errors
+from tuoyu.core.api_views import ActionAPIView, SignedInAPIView, service_errors, validated
 from tuoyu.institutions.models import Institution
 from tuoyu.institutions.selectors import public_institutions
 
@@ -132,12 +132,6 @@ def _only(request, roles: frozenset[str]) -> None:
         raise PermissionDenied
 
 
-def _body(request, serializer_class, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 # --- children ------------------------------------------------------------------------------------
 
 
@@ -166,7 +160,7 @@ class ChildListAPI(SignedInAPIView, ListAPIView):
         responses={201: BookingChildSerializer, **ERRORS},
     )
     def post(self, request):
-        fields = _body(request, BookingChildCreateSerializer)
+        fields = validated(request, BookingChildCreateSerializer)
         with service_errors():
             child = services.child_add(family=request.user, **fields)
         location = request.build_absolute_uri(reverse("api:child", args=[child.pk]))
@@ -231,7 +225,7 @@ class VisitSlotListAPI(ListAPIView):
     )
     def post(self, request, pk: int):
         institution = get_object_or_404(Institution, pk=pk)
-        fields = _body(request, BookingVisitSlotCreateSerializer)
+        fields = validated(request, BookingVisitSlotCreateSerializer)
         with service_errors():
             slot = services.visit_slot_create(institution=institution, by=request.user, **fields)
         return Response(BookingVisitSlotSerializer(slot).data, status=status.HTTP_201_CREATED)
@@ -278,7 +272,7 @@ class VisitListAPI(SignedInAPIView, ListAPIView):
     def post(self, request):
         _only(request, FAMILY)
         key = idempotency_key(request)
-        fields = _body(request, BookingVisitCreateSerializer)
+        fields = validated(request, BookingVisitCreateSerializer)
         child = access_child_for_family(request.user, fields["child"]) if fields["child"] else None
         replayed = _seen(Visit, request.user, key)
         with service_errors():
@@ -299,15 +293,18 @@ class VisitListAPI(SignedInAPIView, ListAPIView):
         responses={200: BookingVisitSerializer, **ERRORS},
     )
 )
-class VisitCancelAPI(SignedInAPIView):
+class VisitCancelAPI(ActionAPIView):
     tuoyu_roles = FAMILY_OR_INSTITUTION
     serializer_class = BookingVisitSerializer
 
-    def post(self, request, pk: int):
-        visit = access_visit_for_user(request.user, pk)
-        with service_errors():
-            services.visit_cancel(visit=visit, by=request.user)
-        return Response(_visit(request, pk))
+    def access(self, user, pk: int):
+        return access_visit_for_user(user, pk)
+
+    def state(self, request, pk: int):
+        return _visit(request, pk)
+
+    def act(self, request, visit):
+        services.visit_cancel(visit=visit, by=request.user)
 
 
 # --- applications --------------------------------------------------------------------------------
@@ -365,7 +362,7 @@ class ApplicationListAPI(SignedInAPIView, ListAPIView):
     def post(self, request):
         _only(request, FAMILY)
         key = idempotency_key(request)
-        fields = _body(request, BookingApplicationCreateSerializer)
+        fields = validated(request, BookingApplicationCreateSerializer)
         fields["child"] = access_child_for_family(request.user, fields["child"])
         replayed = _seen(Application, request.user, key)
         with service_errors():
@@ -391,19 +388,16 @@ class ApplicationDetailAPI(SignedInAPIView):
         return Response(_application(request, pk))
 
 
-class ApplicationActionAPI(SignedInAPIView):
+class ApplicationActionAPI(ActionAPIView):
     """A POST sub-resource that moves an application through the workflow; it answers the new state."""
 
     serializer_class = BookingApplicationDetailSerializer
 
-    def act(self, request, application: Application) -> None:
-        raise NotImplementedError
+    def access(self, user, pk: int) -> Application:
+        return access_application_for_user(user, pk)
 
-    def post(self, request, pk: int):
-        application = access_application_for_user(request.user, pk)
-        with service_errors():
-            self.act(request, application)
-        return Response(_application(request, pk))
+    def state(self, request, pk: int):
+        return _application(request, pk)
 
 
 class ApplicationAcceptAPI(ApplicationActionAPI):
@@ -447,7 +441,7 @@ class ApplicationDeclineAPI(ApplicationActionAPI):
     tuoyu_roles = INSTITUTION
 
     def act(self, request, application):
-        body = _body(request, BookingDeclineSerializer)
+        body = validated(request, BookingDeclineSerializer)
         services.application_decline(application=application, by=request.user, reason=body["reason"])
 
 
@@ -525,7 +519,7 @@ class EnrolmentListAPI(SignedInAPIView, ListAPIView):
     )
     def post(self, request):
         _only(request, INSTITUTION)
-        fields = _body(request, BookingEnrolmentCreateSerializer)
+        fields = validated(request, BookingEnrolmentCreateSerializer)
         class_group = fields.pop("class_group")
         with service_errors():
             enrolment = services.enrolment_record(
@@ -543,16 +537,19 @@ class EnrolmentListAPI(SignedInAPIView, ListAPIView):
         responses={200: BookingEnrolmentSerializer, **ERRORS},
     )
 )
-class EnrolmentEndAPI(SignedInAPIView):
+class EnrolmentEndAPI(ActionAPIView):
     tuoyu_roles = INSTITUTION
     serializer_class = BookingEnrolmentSerializer
 
-    def post(self, request, pk: int):
-        enrolment = get_object_or_404(enrolments_for_user(request.user), pk=pk)
-        body = _body(request, BookingEnrolmentEndSerializer)
-        with service_errors():
-            services.enrolment_end(enrolment=enrolment, by=request.user, end_date=body["end_date"])
-        return Response(_enrolment(request, pk))
+    def access(self, user, pk: int):
+        return get_object_or_404(enrolments_for_user(user), pk=pk)
+
+    def state(self, request, pk: int):
+        return _enrolment(request, pk)
+
+    def act(self, request, enrolment):
+        body = validated(request, BookingEnrolmentEndSerializer)
+        services.enrolment_end(enrolment=enrolment, by=request.user, end_date=body["end_date"])
 
 
 # --- statistics ----------------------------------------------------------------------------------

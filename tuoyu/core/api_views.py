@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 
@@ -58,3 +59,38 @@ def service_errors(*, fields: Iterable[str] = (), list_key: str | None = None) -
         else:
             detail = {list_key or whole: exc.messages}
         raise ValidationError(detail) from exc
+
+
+def validated(request, serializer_class, **kwargs) -> dict:
+    """The request body checked by `serializer_class`; a 400 with every field's message otherwise."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class ActionAPIView(SignedInAPIView):
+    """A POST sub-resource that moves one object through its workflow and answers its new state.
+
+    A subclass names how the object reaches the user (`access`, an access_<thing>_for_user helper that
+    raises 404), how its state is shown (`state`), and what the action does (`act`). Errors of the
+    services become 400s through `service_errors`: `error_fields` lists the request fields a single
+    message may belong to, `error_list_key` where a list of messages goes.
+    """
+
+    error_fields: frozenset[str] = frozenset()
+    error_list_key: str | None = None
+
+    def access(self, user, pk: int):
+        raise NotImplementedError
+
+    def state(self, request, pk: int):
+        raise NotImplementedError
+
+    def act(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        obj = self.access(request.user, pk)
+        with service_errors(fields=self.error_fields, list_key=self.error_list_key):
+            self.act(request, obj)
+        return Response(self.state(request, pk))

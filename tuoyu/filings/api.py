@@ -19,7 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from tuoyu.accounts.models import Role
-from tuoyu.core.api_views import SignedInAPIView, service_errors
+from tuoyu.core.api_views import ActionAPIView, SignedInAPIView, service_errors, validated
 from tuoyu.core.workdays import deadline_status
 
 from . import services
@@ -180,23 +180,16 @@ class FilingDetailAPI(SignedInAPIView):
         return Response(_detail(request, pk))
 
 
-class FilingActionAPI(SignedInAPIView):
+class FilingActionAPI(ActionAPIView):
     """A POST sub-resource that moves an application through the workflow; it answers the new state."""
 
     serializer_class = FilingDetailSerializer
 
-    def act(self, request, filing: Filing) -> None:
-        raise NotImplementedError
+    def access(self, user, pk: int) -> Filing:
+        return access_filing_for_user(user, pk)
 
-    def post(self, request, pk: int):
-        filing = access_filing_for_user(request.user, pk)
-        self.act(request, filing)
-        return Response(_detail(request, pk))
-
-    def body(self, request, serializer_class):
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+    def state(self, request, pk: int):
+        return _detail(request, pk)
 
 
 @extend_schema_view(
@@ -211,10 +204,10 @@ class FilingActionAPI(SignedInAPIView):
 )
 class FilingSubmitAPI(FilingActionAPI):
     tuoyu_roles = OPERATORS
+    error_list_key = "missing"
 
     def act(self, request, filing):
-        with service_errors(list_key="missing"):
-            services.filing_submit(filing=filing, by=request.user)
+        services.filing_submit(filing=filing, by=request.user)
 
 
 @extend_schema_view(
@@ -229,8 +222,7 @@ class FilingWithdrawAPI(FilingActionAPI):
     tuoyu_roles = OPERATORS
 
     def act(self, request, filing):
-        with service_errors():
-            services.filing_withdraw(filing=filing, by=request.user)
+        services.filing_withdraw(filing=filing, by=request.user)
 
 
 @extend_schema_view(
@@ -245,9 +237,8 @@ class FilingApproveAPI(FilingActionAPI):
     tuoyu_roles = REVIEWERS
 
     def act(self, request, filing):
-        body = self.body(request, FilingApproveSerializer)
-        with service_errors():
-            services.filing_approve(filing=filing, by=request.user, note=body["note"])
+        body = validated(request, FilingApproveSerializer)
+        services.filing_approve(filing=filing, by=request.user, note=body["note"])
 
 
 @extend_schema_view(
@@ -261,13 +252,11 @@ class FilingApproveAPI(FilingActionAPI):
 )
 class FilingReturnAPI(FilingActionAPI):
     tuoyu_roles = REVIEWERS
+    error_fields = frozenset({"comments"})
 
     def act(self, request, filing):
-        body = self.body(request, FilingReturnSerializer)
-        with service_errors(fields={"comments"}):
-            services.filing_return(
-                filing=filing, by=request.user, comments=body["comments"], note=body["note"]
-            )
+        body = validated(request, FilingReturnSerializer)
+        services.filing_return(filing=filing, by=request.user, comments=body["comments"], note=body["note"])
 
 
 @extend_schema_view(
@@ -281,11 +270,11 @@ class FilingReturnAPI(FilingActionAPI):
 )
 class FilingNoncompliantAPI(FilingActionAPI):
     tuoyu_roles = REVIEWERS
+    error_fields = frozenset({"reasons"})
 
     def act(self, request, filing):
-        body = self.body(request, FilingNoncompliantSerializer)
-        with service_errors(fields={"reasons"}):
-            services.filing_find_noncompliant(filing=filing, by=request.user, reasons=body["reasons"])
+        body = validated(request, FilingNoncompliantSerializer)
+        services.filing_find_noncompliant(filing=filing, by=request.user, reasons=body["reasons"])
 
 
 # --- public --------------------------------------------------------------------------------------
