@@ -1,18 +1,17 @@
 """Places are exact under concurrent requests. Row locks do nothing on SQLite, so this runs on
 PostgreSQL (CI runs the suite there) with real transactions in real threads."""
 
-import threading
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from tuoyu.bookings import services
 from tuoyu.bookings.models import ApplicationStatus, Enrolment, Visit, VisitSlot
 from tuoyu.bookings.tests.conftest import next_week
+from tuoyu.core.testing import race
 from tuoyu.institutions.models import ClassGroup, Institution
 
 pytestmark = [
@@ -23,29 +22,6 @@ pytestmark = [
 ]
 
 RACERS = 50
-
-
-def _race(actions):
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", action())
-        except ValidationError as exc:
-            outcomes[index] = ("refused", exc)
-        except Exception as exc:  # noqa: BLE001 - any other error is what the test must catch
-            outcomes[index] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return outcomes
 
 
 def test_fifty_acceptances_for_the_last_three_places_enrol_exactly_three(
@@ -65,7 +41,7 @@ def test_fifty_acceptances_for_the_last_three_places_enrol_exactly_three(
                 idempotency_key=uuid.uuid4().hex,
             )
         )
-    outcomes = _race(
+    outcomes = race(
         [lambda a=a: services.application_accept(application=a, by=operator) for a in applications]
     )
     assert [kind for kind, _ in outcomes if kind != "ok"] == []  # no errors: every answer is a result
@@ -92,7 +68,7 @@ def test_fifty_bookings_for_a_visit_slot_with_three_seats_book_exactly_three(nur
         institution=nursery, by=operator, starts_at=start, ends_at=start + timedelta(hours=1), capacity=3
     )
     families = [make_family() for _ in range(RACERS)]
-    outcomes = _race(
+    outcomes = race(
         [
             lambda f=f: services.visit_book(slot=slot, family=f, idempotency_key=uuid.uuid4().hex)
             for f in families
@@ -107,7 +83,7 @@ def test_fifty_bookings_for_a_visit_slot_with_three_seats_book_exactly_three(nur
 def test_a_double_clicked_application_creates_one(nursery, make_family, toddler_child):
     family = make_family()
     child = toddler_child(family)
-    outcomes = _race(
+    outcomes = race(
         [
             lambda: services.application_submit(
                 family=family,

@@ -1,12 +1,10 @@
 """Tracking numbers, double submits and two handlers at once. Row locks do nothing on SQLite, so this
 runs on PostgreSQL (CI runs the suite there) with real transactions in real threads."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
+from tuoyu.core.testing import race
 from tuoyu.feedback.models import Complaint, ComplaintStatus, EventKind
 from tuoyu.feedback.services import complaint_answer, complaint_file
 
@@ -18,29 +16,6 @@ pytestmark = [
 ]
 
 
-def _race(actions):
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", action())
-        except ValidationError as exc:
-            outcomes[index] = ("refused", exc)
-        except Exception as exc:  # noqa: BLE001 - any other error is what the test must catch
-            outcomes[index] = ("error", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return outcomes
-
-
 def _report(institution, **extra):
     return lambda: complaint_file(
         category="food", description="饭菜是凉的。", institution=institution, **extra
@@ -49,7 +24,7 @@ def _report(institution, **extra):
 
 def test_twenty_reports_filed_at_once_get_twenty_consecutive_tracking_numbers(routing, make_institution):
     institution = make_institution()
-    outcomes = _race([_report(institution) for _ in range(20)])
+    outcomes = race([_report(institution) for _ in range(20)])
     assert [kind for kind, _ in outcomes] == ["ok"] * 20, outcomes
     numbers = sorted(Complaint.objects.values_list("tracking_number", flat=True))
     assert len(set(numbers)) == 20
@@ -60,7 +35,7 @@ def test_a_form_sent_ten_times_at_once_files_one_report_and_shows_everyone_its_c
     routing, make_institution
 ):
     institution = make_institution()
-    outcomes = _race([_report(institution, idempotency_key="same-form") for _ in range(10)])
+    outcomes = race([_report(institution, idempotency_key="same-form") for _ in range(10)])
     assert [kind for kind, _ in outcomes] == ["ok"] * 10, outcomes
     complaint = Complaint.objects.get()
     assert {filed.complaint.pk for _, filed in outcomes} == {complaint.pk}
@@ -70,7 +45,7 @@ def test_a_form_sent_ten_times_at_once_files_one_report_and_shows_everyone_its_c
 
 def test_two_handlers_answering_at_once_give_one_answer(file_complaint, food_officer, reviewer):
     complaint = file_complaint().complaint
-    outcomes = _race(
+    outcomes = race(
         [
             lambda: complaint_answer(
                 complaint=complaint, by=food_officer, finding="partly", answer="甲的答复"

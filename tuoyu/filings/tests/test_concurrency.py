@@ -1,12 +1,10 @@
 """Two reviewers acting at once cannot both decide. Row locks do nothing on SQLite, so this runs on
 PostgreSQL (CI runs the suite there); it uses real transactions in real threads."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
+from tuoyu.core.testing import race
 from tuoyu.filings import services
 from tuoyu.filings.models import FilingEvent, FilingNumberSequence, FilingStatus
 
@@ -18,33 +16,14 @@ pytestmark = [
 ]
 
 
-def _race(*actions):
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", action())
-        except ValidationError as exc:
-            outcomes[index] = ("refused", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
-
-
 def test_two_reviewers_approving_at_once_file_it_once(submitted, reviewer, django_user_model):
     second = django_user_model.objects.create_user(username="reviewer2", password="x", role="hc_reviewer")
     _user, filing = submitted()
-    outcomes = _race(
-        lambda: services.filing_approve(filing=filing, by=reviewer),
-        lambda: services.filing_approve(filing=filing, by=second),
+    outcomes = race(
+        [
+            lambda: services.filing_approve(filing=filing, by=reviewer),
+            lambda: services.filing_approve(filing=filing, by=second),
+        ]
     )
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
     filing.refresh_from_db()
@@ -56,9 +35,11 @@ def test_two_reviewers_approving_at_once_file_it_once(submitted, reviewer, djang
 def test_an_approval_and_a_return_at_once_leave_exactly_one_decision(submitted, reviewer, django_user_model):
     second = django_user_model.objects.create_user(username="reviewer2", password="x", role="hc_reviewer")
     _user, filing = submitted()
-    outcomes = _race(
-        lambda: services.filing_approve(filing=filing, by=reviewer),
-        lambda: services.filing_return(filing=filing, by=second, comments={"fire": "请补充"}),
+    outcomes = race(
+        [
+            lambda: services.filing_approve(filing=filing, by=reviewer),
+            lambda: services.filing_return(filing=filing, by=second, comments={"fire": "请补充"}),
+        ]
     )
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
     filing.refresh_from_db()
@@ -68,7 +49,7 @@ def test_an_approval_and_a_return_at_once_leave_exactly_one_decision(submitted, 
 
 def test_filing_numbers_never_repeat_under_concurrent_approvals(submitted, reviewer):
     filings = [submitted(name=f"并发托育园{i}")[1] for i in range(6)]
-    outcomes = _race(*[lambda f=f: services.filing_approve(filing=f, by=reviewer) for f in filings])
+    outcomes = race([lambda f=f: services.filing_approve(filing=f, by=reviewer) for f in filings])
     assert all(kind == "ok" for kind, _ in outcomes)
     numbers = [result.filing_number for _, result in outcomes]
     assert len(set(numbers)) == 6
