@@ -766,6 +766,14 @@ def complaints_escalate_overdue(*, on: date | None = None) -> int:
     return len(escalated)
 
 
+def lookup_attempts_forget(*, now: datetime | None = None) -> int:
+    """Drop failed look-ups older than a day: the limit counts only the last hour, and the rows say
+    something about visitors that need not be kept."""
+    now = now or timezone.now()
+    deleted, _rows = LookupAttempt.objects.filter(at__lt=now - timedelta(days=1)).delete()
+    return deleted
+
+
 def complaints_close_unrated(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=CLOSE_UNRATED_AFTER_DAYS)
