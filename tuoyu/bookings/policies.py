@@ -1,12 +1,13 @@
 """An institution's booking policy: the waitlist rule it explains to families and how long an offer stays
 open. Kept apart from services.py so the booking rules there stay one file about places."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import User
-from tuoyu.institutions.models import Institution, InstitutionMembership
+from tuoyu.institutions.models import Institution
+from tuoyu.institutions.services import guard_member
 
 from .models import BookingPolicy, WaitlistRule
 
@@ -21,8 +22,7 @@ def booking_policy_set(
 ) -> BookingPolicy:
     """Set the waitlist rule and the hours a family has to answer an offer. Applies to offers made from
     now on; an offer already made keeps the deadline the family was told."""
-    if not InstitutionMembership.objects.filter(institution=institution, user=by).exists():
-        raise PermissionDenied
+    guard_member(institution, by)
     errors: dict[str, list[str]] = {}
     if waitlist_rule not in WaitlistRule.values:
         errors["waitlist_rule"] = [_("Choose one of the waitlist rules.")]

@@ -26,12 +26,6 @@ def access_child_for_family(user: User, pk: int) -> Child:
     return child
 
 
-def institutions_of(user: User) -> QuerySet[Institution]:
-    if user.role not in INSTITUTION_ROLES:
-        return Institution.objects.none()
-    return Institution.objects.filter(memberships__user=user)
-
-
 def applications_for_user(user: User) -> QuerySet[Application]:
     qs = Application.objects.select_related("child", "institution", "family")
     if user.role == Role.FAMILY:

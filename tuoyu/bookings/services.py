@@ -26,11 +26,10 @@ from tuoyu.institutions.models import (
     AgeGroup,
     ClassGroup,
     Institution,
-    InstitutionMembership,
     InstitutionStatus,
     ServiceType,
 )
-from tuoyu.institutions.services import institution_refresh_totals
+from tuoyu.institutions.services import guard_member, institution_refresh_totals
 
 from .models import (
     Application,
@@ -64,11 +63,6 @@ def _notify(user: User | None, text: str) -> None:
         send_sms(recipient=user.phone, body=text)
     if user.email:
         send_email(recipient=user.email, subject=_("Childcare booking"), body=text)
-
-
-def _guard_member(institution: Institution, by: User) -> None:
-    if not InstitutionMembership.objects.filter(institution=institution, user=by).exists():
-        raise PermissionDenied
 
 
 def _guard_family(child: Child, family: User) -> None:
@@ -270,7 +264,7 @@ def visit_slot_create(
     capacity: int,
     note: str = "",
 ) -> VisitSlot:
-    _guard_member(institution, by)
+    guard_member(institution, by)
     errors = {}
     if starts_at <= timezone.now():
         errors["starts_at"] = [_("A visit time must be in the future.")]
@@ -336,7 +330,7 @@ def visit_cancel(*, visit: Visit, by: User) -> Visit:
         Visit.objects.select_for_update(of=("self",)).select_related("slot__institution").get(pk=visit.pk)
     )
     if locked.family_id != by.pk:
-        _guard_member(locked.slot.institution, by)
+        guard_member(locked.slot.institution, by)
     if locked.status != VisitStatus.BOOKED:
         raise ValidationError(_("Only a booked visit can be cancelled."), code="status")
     slot = VisitSlot.objects.select_for_update().get(pk=locked.slot_id)
@@ -359,7 +353,7 @@ def visit_record(*, visit: Visit, by: User, attended: bool) -> Visit:
     locked = (
         Visit.objects.select_for_update(of=("self",)).select_related("slot__institution").get(pk=visit.pk)
     )
-    _guard_member(locked.slot.institution, by)
+    guard_member(locked.slot.institution, by)
     if locked.status != VisitStatus.BOOKED:
         raise ValidationError(_("Only a booked visit can be recorded."), code="status")
     to_status = VisitStatus.ATTENDED if attended else VisitStatus.NO_SHOW
@@ -550,7 +544,7 @@ def application_accept(*, application: Application, by: User) -> AcceptResult:
     """The institution accepts: an enrolment is made and the vacancy drops, or, with no place left, the
     application joins the waitlist in its order and the answer says so."""
     locked = _lock_application(application.pk)
-    _guard_member(locked.institution, by)
+    guard_member(locked.institution, by)
     if locked.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED):
         raise ValidationError(_("Only a waiting application can be accepted."), code="status")
     if locked.status == ApplicationStatus.WAITLISTED and waitlist_position(locked) != 1:
@@ -572,7 +566,7 @@ def application_accept(*, application: Application, by: User) -> AcceptResult:
 @transaction.atomic
 def application_decline(*, application: Application, by: User, reason: str) -> Application:
     locked = _lock_application(application.pk)
-    _guard_member(locked.institution, by)
+    guard_member(locked.institution, by)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the family a reason.")]})
     held_offer = locked.status == ApplicationStatus.OFFERED
@@ -593,7 +587,7 @@ def offer_next(*, institution: Institution, age_group: str, by: User | None = No
     """Offer free places to the next families on the waitlist, each with a reply deadline.
     `by` is None only for the expiry job; a person must act for the institution."""
     if by is not None and by.role != Role.FAMILY:
-        _guard_member(institution, by)
+        guard_member(institution, by)
     _lock_group(institution.pk, age_group)
     offered = []
     hours = policy_for(institution).offer_hours
@@ -675,7 +669,7 @@ def enrolment_end(*, enrolment: Enrolment, by: User, end_date: date) -> Enrolmen
         .select_related("institution", "class_group")
         .get(pk=enrolment.pk)
     )
-    _guard_member(locked.institution, by)
+    guard_member(locked.institution, by)
     if locked.status != EnrolmentStatus.ACTIVE:
         raise ValidationError(_("This enrolment has already ended."), code="status")
     _end_enrolment(locked, by=by, end_date=end_date)
@@ -696,7 +690,7 @@ def enrolment_record(
     start_date: date,
 ) -> Enrolment:
     """A child enrolled without the site (walked in, by phone): the institution records it here."""
-    _guard_member(institution, by)
+    guard_member(institution, by)
     if class_group.institution_id != institution.pk:
         raise PermissionDenied
     errors = {}

@@ -22,7 +22,7 @@ from tuoyu.accounts.models import GOVERNMENT_ROLES, Role
 from tuoyu.core.access import role_required
 from tuoyu.core.forms import add_service_errors
 from tuoyu.institutions.models import AgeGroup, ClassGroup, Institution
-from tuoyu.institutions.selectors import public_institutions
+from tuoyu.institutions.selectors import institutions_of, public_institutions
 
 from . import selectors, services
 from .forms import (
@@ -353,7 +353,7 @@ def offer_accept(request, pk: int):
 
 def _my_institution(user, pk: int) -> Institution:
     institution = (
-        selectors.institutions_of(user)
+        institutions_of(user)
         .prefetch_related(Prefetch("classes", queryset=ClassGroup.objects.order_by("age_group", "name")))
         .filter(pk=pk)
         .first()
@@ -365,7 +365,7 @@ def _my_institution(user, pk: int) -> Institution:
 
 @role_required(*INSTITUTION_PEOPLE)
 def manage_pick(request):
-    institutions = list(selectors.institutions_of(request.user).select_related("unit").order_by("name"))
+    institutions = list(institutions_of(request.user).select_related("unit").order_by("name"))
     if len(institutions) == 1:
         return redirect("bookings:manage", pk=institutions[0].pk)
     return render(request, "bookings/manage_pick.html", {"institutions": institutions})
@@ -433,7 +433,7 @@ def _render_manage(
         "bookings/manage.html",
         {
             "institution": institution,
-            "institutions": selectors.institutions_of(user).order_by("name"),
+            "institutions": institutions_of(user).order_by("name"),
             "notice": notice,
             "by_status": by_status,
             "closed_apps": closed_apps,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from tuoyu.accounts.models import Role, User
 from tuoyu.bookings.models import Enrolment, EnrolmentStatus, Visit, VisitStatus
 from tuoyu.institutions.models import Institution, InstitutionMembership
+from tuoyu.institutions.services import guard_member
 
 from .models import Aspect, ModeratedWord, Review, ReviewStatus
 
@@ -327,8 +328,7 @@ def review_moderate(*, review: Review, by: User, publish: bool) -> Review:
 def review_reply(*, review: Review, by: User, text: str) -> Review:
     """The institution answers a published review once, in public, beneath it."""
     locked = Review.objects.select_for_update().get(pk=review.pk)
-    if not InstitutionMembership.objects.filter(institution_id=locked.institution_id, user=by).exists():
-        raise PermissionDenied
+    guard_member(locked.institution_id, by)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Please write your reply.")}, code="required")

@@ -21,10 +21,10 @@ from tuoyu.accounts.models import Role, User
 from tuoyu.institutions.models import (
     CLASS_SIZE_LIMITS,
     Institution,
-    InstitutionMembership,
     InstitutionStatus,
     InstitutionType,
 )
+from tuoyu.institutions.selectors import is_member
 from tuoyu.regions.models import Unit
 
 from .models import SemesterReport
@@ -164,10 +164,7 @@ def semester_report_submit(
     """
     # Lock the institution so two submissions of the same report queue up and the second sees the first.
     locked = Institution.objects.select_for_update().get(pk=institution.pk)
-    if (
-        by.role != Role.INSTITUTION_OPERATOR
-        or not InstitutionMembership.objects.filter(institution=locked, user=by).exists()
-    ):
+    if by.role != Role.INSTITUTION_OPERATOR or not is_member(by, locked):
         raise ValidationError(
             _("Only a person who acts for this institution can report for it."), code="not_member"
         )

@@ -26,7 +26,12 @@ from tuoyu.institutions.models import (
     RegistrationBody,
     uscc_matches_body,
 )
-from tuoyu.institutions.services import institution_apply_change, institution_create, institution_transition
+from tuoyu.institutions.services import (
+    guard_member,
+    institution_apply_change,
+    institution_create,
+    institution_transition,
+)
 
 from .data import data_from_institution, parse_filing_data
 from .models import (
@@ -521,11 +526,6 @@ def filing_withdraw(*, filing: Filing, by: User) -> Filing:
     return locked
 
 
-def _guard_member(institution: Institution, by: User) -> None:
-    if not InstitutionMembership.objects.filter(institution=institution, user=by).exists():
-        raise PermissionDenied
-
-
 def _guard_no_open_filing(institution: Institution) -> None:
     if Filing.objects.filter(institution=institution, status__in=OPEN_STATUSES).exists():
         raise ValidationError(_("This institution already has an application in progress."), code="open")
@@ -535,7 +535,7 @@ def _guard_no_open_filing(institution: Institution) -> None:
 def filing_start_change(*, institution: Institution, by: User) -> Filing:
     """A change (变更) starts from the filed data; the public page keeps showing it until approval."""
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
-    _guard_member(institution, by)
+    guard_member(institution, by)
     if institution.status != InstitutionStatus.FILED:
         raise ValidationError(_("Only a filed institution can file a change."), code="status")
     _guard_no_open_filing(institution)
@@ -557,7 +557,7 @@ def filing_start_deregistration(
     *, institution: Institution, by: User, reason: str, last_day: date | None = None
 ) -> Filing:
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
-    _guard_member(institution, by)
+    guard_member(institution, by)
     if institution.status not in (InstitutionStatus.FILED, InstitutionStatus.SUSPENDED):
         raise ValidationError(_("Only a filed institution can be deregistered."), code="status")
     if not reason.strip():

@@ -14,7 +14,16 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from tuoyu.core.geo import bounding_box, haversine_km
 from tuoyu.regions.models import Unit
 
-from .models import SERVICE_TYPE_FIELDS, AgeGroup, ClassGroup, Fee, FeePeriod, Institution, InstitutionStatus
+from .models import (
+    SERVICE_TYPE_FIELDS,
+    AgeGroup,
+    ClassGroup,
+    Fee,
+    FeePeriod,
+    Institution,
+    InstitutionMembership,
+    InstitutionStatus,
+)
 
 DEFAULT_RADIUS_KM = 30.0
 
@@ -230,3 +239,21 @@ def register_for_export(*, unit: Unit | None = None) -> Iterator[Institution]:
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     return qs.iterator(chunk_size=2000)
+
+
+# --- who acts for an institution --------------------------------------------------------------------
+
+
+def institutions_of(user) -> QuerySet[Institution]:
+    """The institutions a signed-in person acts for (their memberships); none for other roles."""
+    from tuoyu.accounts.models import INSTITUTION_ROLES
+
+    if getattr(user, "role", None) not in INSTITUTION_ROLES:
+        return Institution.objects.none()
+    return Institution.objects.filter(memberships__user=user)
+
+
+def is_member(user, institution: Institution | int) -> bool:
+    """Whether the person acts for the institution (given as the row or its id)."""
+    institution_id = getattr(institution, "pk", institution)
+    return InstitutionMembership.objects.filter(institution_id=institution_id, user=user).exists()

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tuoyu.core.validators import normalize_uscc
 
 from .models import ClassGroup, Fee, FeePeriod, Institution, InstitutionEvent, InstitutionStatus
+from .selectors import is_member
 from .workflow import can_transition
 
 
@@ -214,18 +215,19 @@ def institution_transition(
     return locked
 
 
+# --- who may act for an institution -------------------------------------------------------------
+
+
+def guard_member(institution: Institution | int, by) -> None:
+    """Refuse (403) anyone who does not act for the institution: every app's writes for an institution
+    start here."""
+    if not is_member(by, institution):
+        raise PermissionDenied
+
+
 # --- photos ----------------------------------------------------------------------------------------
 
 MAX_PHOTOS = 12
-
-
-def _guard_member(institution: Institution, by) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    from .models import InstitutionMembership
-
-    if not InstitutionMembership.objects.filter(institution=institution, user=by).exists():
-        raise PermissionDenied
 
 
 def institution_photo_add(*, institution: Institution, by, upload, caption: str = ""):
@@ -235,7 +237,7 @@ def institution_photo_add(*, institution: Institution, by, upload, caption: str 
 
     from .models import InstitutionPhoto
 
-    _guard_member(institution, by)
+    guard_member(institution, by)
     caption = (caption or "").strip()
     if len(caption) > 100:
         raise ValidationError(
@@ -264,7 +266,7 @@ def institution_photo_add(*, institution: Institution, by, upload, caption: str 
 
 
 def institution_photo_remove(*, photo, by) -> None:
-    _guard_member(photo.institution, by)
+    guard_member(photo.institution_id, by)
     name, storage = photo.image.name, photo.image.storage
     photo.delete()
     # The file goes only once the row is gone for good: a rolled-back delete keeps its picture.

@@ -24,6 +24,7 @@ from .selectors import (
     SearchParams,
     headline_numbers,
     institutions_for_compare,
+    institutions_of,
     public_institution_detail,
     register_for_export,
     search_institutions,
@@ -223,7 +224,7 @@ def export_register(request):
 
 
 def _own_institution(user, pk: int) -> Institution:
-    institution = Institution.objects.filter(pk=pk, memberships__user=user).first()
+    institution = institutions_of(user).filter(pk=pk).first()
     if institution is None:
         raise Http404
     return institution
