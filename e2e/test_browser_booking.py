@@ -14,14 +14,14 @@ live server. Screenshots of every step are kept under test-results/browser/booki
 import json
 import re
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 
 from e2e.browser import PHONE, Watch, open_context, path_of, screenshot
+from e2e.seed import filed_institution
 from tuoyu.accounts.models import Role, User
 from tuoyu.bookings.models import (
     Application,
@@ -35,13 +35,11 @@ from tuoyu.bookings.models import (
 from tuoyu.bookings.services import visit_slot_create
 from tuoyu.core.models import OutboxMessage
 from tuoyu.institutions.models import AgeGroup, ClassGroup, Institution, InstitutionMembership
-from tuoyu.institutions.services import ClassSpec, FeeSpec, institution_create, institution_transition
-from tuoyu.regions.models import Unit
+from tuoyu.institutions.services import ClassSpec
 from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
 
 NAME = "示例·入托浏览器测试托育园"
 STEM = "91500154MA0000456"
-USCC = STEM + uscc.calc_check_digit(STEM)
 OPERATOR = "operator-booking-e2e"
 OPERATOR_PASSWORD = "a-long-operator-passphrase"
 MOBILE = "13712345678"
@@ -136,29 +134,8 @@ def booking_setup(transactional_db):
     """The district; a filed institution with a 托小班 and a 托大班 that have free places; its operator;
     and a visit time published for tomorrow morning."""
     regions_load_file(path=KAIZHOU_FILE)
-    unit = Unit.objects.get(name="汉丰街道")
-    institution = institution_create(
-        fields={
-            "name": NAME,
-            "type": "childcare",
-            "ownership": "private",
-            "is_puhui": False,
-            "registration_body": "enterprise",
-            "uscc": USCC,
-            "unit": unit,
-            "address": "汉丰街道滨湖路28号",
-            "phone": "023-52210028",
-            "lat": unit.center_lat,
-            "lng": unit.center_lng,
-            "opens_at": time(7, 30),
-            "closes_at": time(17, 30),
-            "offers_full_day": True,
-        },
-        classes=CLASSES,
-        fees=[FeeSpec(service_type="full_day", amount=Decimal("1500"), price_type="market")],
-    )
-    institution = institution_transition(
-        institution=institution, to_status="filed", filing_number="开州托备〔2025〕0456"
+    institution = filed_institution(
+        name=NAME, credit_stem=STEM, filing_number="开州托备〔2025〕0456", house_number=28, classes=CLASSES
     )
     operator = User.objects.create_user(
         username=OPERATOR, password=OPERATOR_PASSWORD, role=Role.INSTITUTION_OPERATOR, display_name="园长"

@@ -16,25 +16,22 @@ under test-results/browser/complaint-*.png.
 
 import io
 import re
-from datetime import time
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from stdnum.cn import uscc
 
 from e2e.browser import DESKTOP, PHONE, Watch, open_context, path_of, screenshot
+from e2e.seed import filed_institution
 from tuoyu.accounts.models import Role, User
 from tuoyu.feedback.models import Complaint, ComplaintPhoto, ComplaintStatus, EventKind, Finding
 from tuoyu.feedback.services import ROUTING_FILE, public_timeline, routing_load_file
-from tuoyu.institutions.services import ClassSpec, FeeSpec, institution_create, institution_transition
-from tuoyu.regions.models import Department, Unit
+from tuoyu.institutions.services import ClassSpec
+from tuoyu.regions.models import Department
 from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
 
 NAME = "示例·投诉浏览器测试托育园"
 STEM = "91500154MA0000789"
-USCC = STEM + uscc.calc_check_digit(STEM)
 DEPARTMENT = "KZ-SCJG"  # 市场监管: food complaints route there (tuoyu/feedback/data/kaizhou_routing.json)
 OFFICER = "officer-complaint-e2e"
 OFFICER_PASSWORD = "a-long-officer-passphrase"
@@ -99,29 +96,12 @@ def complaint_setup(transactional_db, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     regions_load_file(path=KAIZHOU_FILE)
     routing_load_file(ROUTING_FILE)
-    unit = Unit.objects.get(name="汉丰街道")
-    institution = institution_create(
-        fields={
-            "name": NAME,
-            "type": "childcare",
-            "ownership": "private",
-            "is_puhui": False,
-            "registration_body": "enterprise",
-            "uscc": USCC,
-            "unit": unit,
-            "address": "汉丰街道滨湖路36号",
-            "phone": "023-52210036",
-            "lat": unit.center_lat,
-            "lng": unit.center_lng,
-            "opens_at": time(7, 30),
-            "closes_at": time(17, 30),
-            "offers_full_day": True,
-        },
+    institution = filed_institution(
+        name=NAME,
+        credit_stem=STEM,
+        filing_number="开州托备〔2025〕0789",
+        house_number=36,
         classes=[ClassSpec("托小一班", "toddler", 15, 10)],
-        fees=[FeeSpec(service_type="full_day", amount=Decimal("1500"), price_type="market")],
-    )
-    institution = institution_transition(
-        institution=institution, to_status="filed", filing_number="开州托备〔2025〕0789"
     )
     User.objects.create_user(
         username=OFFICER,
