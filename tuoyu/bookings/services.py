@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import Role, User
 from tuoyu.core.crypto import blind_index
-from tuoyu.core.notifications import send_email, send_sms
+from tuoyu.core.notifications import notify_person
 from tuoyu.core.validators import normalize_resident_id
 from tuoyu.institutions.models import (
     AGE_GROUP_MONTHS,
@@ -57,12 +57,8 @@ NO_PLACE = "no_place"
 
 
 def _notify(user: User | None, text: str) -> None:
-    if user is None:
-        return
-    if user.phone:
-        send_sms(recipient=user.phone, body=text)
-    if user.email:
-        send_email(recipient=user.email, subject=_("Childcare booking"), body=text)
+    if user is not None:
+        notify_person(user, subject=_("Childcare booking"), body=text)
 
 
 def _guard_family(child: Child, family: User) -> None:

@@ -131,3 +131,12 @@ def send_sms(*, recipient: str, body: str) -> OutboxMessage:
 
 def send_email(*, recipient: str, subject: str, body: str) -> OutboxMessage:
     return _queue(channel=OutboxMessage.Channel.EMAIL, recipient=recipient, body=body, subject=subject)
+
+
+def notify_person(person, *, subject: str, body: str) -> None:
+    """Tell a signed-up person on every channel they gave: SMS to their mobile, email to their address.
+    `person` is anything with `phone` and `email` (a user); either may be empty."""
+    if person.phone:
+        send_sms(recipient=person.phone, body=body)
+    if person.email:
+        send_email(recipient=person.email, subject=subject, body=body)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from tuoyu.accounts.models import Role, User
 from tuoyu.core.files import IMAGE_KINDS, strip_image_metadata, validate_upload
 from tuoyu.core.geo import bounding_box, haversine_km
-from tuoyu.core.notifications import send_email, send_sms
+from tuoyu.core.notifications import notify_person, send_sms
 from tuoyu.core.validators import normalize_mobile
 from tuoyu.core.workdays import SHANGHAI, add_workdays
 from tuoyu.institutions.models import Institution, InstitutionMembership, InstitutionStatus
@@ -324,10 +324,7 @@ def _officers(department: Department | None) -> QuerySet[User]:
 
 def _tell(users, text: str) -> None:
     for user in users:
-        if user.phone:
-            send_sms(recipient=user.phone, body=text)
-        if user.email:
-            send_email(recipient=user.email, subject=_("Complaint or report"), body=text)
+        notify_person(user, subject=_("Complaint or report"), body=text)
 
 
 def _tell_reporter(complaint: Complaint, text: str) -> None:
