@@ -28,7 +28,7 @@ from tuoyu.core.validators import normalize_mobile
 from tuoyu.core.workdays import SHANGHAI, add_workdays
 from tuoyu.institutions.models import Institution, InstitutionMembership, InstitutionStatus
 from tuoyu.regions.models import Department, Unit
-from tuoyu.regions.selectors import area_bounds, area_unit, grassroots_units
+from tuoyu.regions.selectors import area_unit, grassroots_units
 
 from .models import (
     Category,
@@ -144,7 +144,8 @@ def health_commission() -> Department | None:
 def unit_for_point(lat: float, lng: float) -> Unit:
     """The street or town a point lies in. Units carry bounding boxes, not outlines: where boxes overlap
     the unit whose centre is nearest wins, which the handler can correct by reassigning."""
-    bounds = area_bounds()
+    area = area_unit()
+    bounds = area.bounds if area is not None else None
     if bounds is None or not bounds.contains(lat, lng):
         raise ValidationError(
             {
@@ -154,17 +155,10 @@ def unit_for_point(lat: float, lng: float) -> Unit:
             },
             code="outside",
         )
-    candidates = [
-        u
-        for u in grassroots_units()
-        if u.bounds is not None and u.bounds.contains(lat, lng) and u.center_lat is not None
-    ]
+    units = [u for u in grassroots_units(area) if u.center_lat is not None]
+    candidates = [u for u in units if u.bounds is not None and u.bounds.contains(lat, lng)] or units
     if not candidates:
-        candidates = [u for u in grassroots_units() if u.center_lat is not None]
-    if not candidates:
-        unit = area_unit()
-        assert unit is not None  # area_bounds() found it
-        return unit
+        return area
     return min(candidates, key=lambda u: haversine_km(lat, lng, u.center_lat, u.center_lng))
 
 
@@ -744,6 +738,7 @@ def complaints_escalate_overdue(*, on: date | None = None) -> int:
     ids = list(
         Complaint.objects.filter(overdue_q(on), escalated_at__isnull=True).values_list("pk", flat=True)
     )
+    lead = health_commission() if ids else None  # the department every escalation goes to, read once
     escalated = []
     for pk in ids:
         with transaction.atomic():
@@ -752,7 +747,7 @@ def complaints_escalate_overdue(*, on: date | None = None) -> int:
                 continue
             locked.escalated_at = timezone.now()
             locked.save(update_fields=["escalated_at", "updated_at"])
-            _event(locked, EventKind.ESCALATED, department=health_commission())
+            _event(locked, EventKind.ESCALATED, department=lead)
             escalated.append(locked)
     if escalated:
         leads = list(User.objects.filter(is_active=True, role=Role.HC_ADMIN))
