@@ -83,12 +83,14 @@ def all_routes():
     return list(_walk(get_resolver().url_patterns))
 
 
-def _concrete(route: str, sample_id: int) -> str | None:
-    """Fill converters with a sample value; skip admin's regex catch-alls, covered by the admin checks."""
+def _concrete(route: str, sample_id: int, samples: dict[str, str] | None = None) -> str | None:
+    """Fill converters with a sample value (a string parameter from `samples` by its name, else "x");
+    skip admin's regex catch-alls, covered by the admin checks."""
     if route.startswith("^") or "(?P<" in route:
         return None
+    samples = samples or {}
     path = re.sub(r"<int:\w+>", str(sample_id), route)
-    path = re.sub(r"<(?:str|slug|path):\w+>", "x", path)
+    path = re.sub(r"<(?:str|slug|path):(\w+)>", lambda m: samples.get(m.group(1), "x"), path)
     path = re.sub(r"<\w+>", "x", path)
     return "/" + path.lstrip("^").rstrip("$")
 

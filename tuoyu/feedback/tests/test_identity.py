@@ -2,14 +2,13 @@
 Excel file: every GET route of the project is fetched as every role that is not a handler, and as an
 anonymous visitor, and each response (HTML, JSON, XML, xlsx unzipped) is searched for the name and number."""
 
-import re
 import zipfile
 from io import BytesIO
 
 import pytest
 
 from tuoyu.accounts.models import Role, User
-from tuoyu.core.tests.test_routes import all_routes
+from tuoyu.core.tests.test_routes import _concrete, all_routes
 from tuoyu.feedback.models import Complaint
 
 NAME = "王小明"
@@ -30,11 +29,9 @@ def _text_of(response) -> str:
 
 def _urls(samples: dict[str, str], pk: int):
     for route, _name, _view in all_routes():
-        if route.startswith("^") or "(?P<" in route or route.startswith("admin/"):
-            continue
-        path = re.sub(r"<int:\w+>", str(pk), route)
-        path = re.sub(r"<(?:str|slug|path):(\w+)>", lambda m: samples.get(m.group(1), "x"), path)
-        yield "/" + path
+        url = None if route.startswith("admin/") else _concrete(route, pk, samples)
+        if url is not None:
+            yield url
 
 
 @pytest.fixture
