@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from tuoyu.accounts.models import Role, User
 from tuoyu.bookings.models import Enrolment, EnrolmentStatus, Visit, VisitStatus
-from tuoyu.institutions.models import Institution, InstitutionMembership
+from tuoyu.institutions.models import Institution
+from tuoyu.institutions.selectors import institutions_of
 from tuoyu.institutions.services import guard_member
 
 from .models import Aspect, ModeratedWord, Review, ReviewStatus
@@ -175,7 +176,7 @@ def access_review_basis_for_family(family: User, basis: str, pk: int) -> Visit |
 
 def reviews_for_institution_user(user: User) -> QuerySet[Review]:
     """Published reviews of the institutions the user acts for; held ones stay with the moderators."""
-    ids = InstitutionMembership.objects.filter(user=user).values("institution_id")
+    ids = institutions_of(user).values("pk")
     return (
         Review.objects.filter(institution_id__in=ids, status=ReviewStatus.PUBLISHED)
         .select_related("institution", "enrolment", "replied_by")

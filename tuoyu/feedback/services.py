@@ -26,7 +26,8 @@ from tuoyu.core.geo import bounding_box, haversine_km
 from tuoyu.core.notifications import notify_person, send_sms
 from tuoyu.core.validators import normalize_mobile
 from tuoyu.core.workdays import SHANGHAI, add_workdays
-from tuoyu.institutions.models import Institution, InstitutionMembership, InstitutionStatus
+from tuoyu.institutions.models import Institution, InstitutionStatus
+from tuoyu.institutions.selectors import institutions_of
 from tuoyu.regions.models import Department, Unit
 from tuoyu.regions.selectors import area_unit, grassroots_units
 
@@ -113,7 +114,7 @@ def complaints_for_user(user: User) -> QuerySet[Complaint]:
 
 def complaints_for_institution_user(user: User) -> QuerySet[Complaint]:
     """Cases about the institutions the user works at: the institution answers, never learns who complained."""
-    ids = InstitutionMembership.objects.filter(user=user).values("institution_id")
+    ids = institutions_of(user).values("pk")
     return Complaint.objects.filter(institution_id__in=ids).exclude(status=S.MERGED)
 
 
