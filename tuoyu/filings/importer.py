@@ -21,13 +21,14 @@ from typing import Any, NamedTuple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from stdnum.cn import uscc as uscc_lib
 
 from tuoyu.accounts.models import Role, User
+from tuoyu.core.excel import new_workbook, workbook_bytes
 from tuoyu.core.files import FILE_SIZE_MESSAGE, MB
 from tuoyu.core.validators import normalize_uscc
 from tuoyu.institutions.models import (
@@ -723,7 +724,7 @@ def legacy_template() -> bytes:
     """The workbook officials fill in: the columns, drop-downs for the fixed values, one worked example
     row (marked 示例, skipped on import) and a sheet explaining each column."""
     units = list(grassroots_units())
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "存量机构"
     sheet.append([column.header for column in COLUMNS])
@@ -817,6 +818,4 @@ def legacy_template() -> bytes:
     notes.column_dimensions["A"].width = 20
     notes.column_dimensions["B"].width = 10
     notes.column_dimensions["C"].width = 70
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
