@@ -260,3 +260,42 @@ def test_map_search_filter_detail_and_compare(size, district, live_server, chrom
     assert watch.page_errors == []
     assert watch.console_errors == []
     assert watch.bad_responses == []
+
+
+HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_name_written_as_markup_shows_as_text_in_the_map_tooltip(live_server, chromium):
+    """Leaflet reads a tooltip string as HTML; the name must arrive as the text its institution typed."""
+    regions_load_file(path=KAIZHOU_FILE)
+    hostile = _known_institution(
+        random.Random(9100),
+        4,
+        label="丁",
+        is_puhui=True,
+        classes=[ClassSpec(name="托小班1", age_group=AgeGroup.TODDLER, capacity=15, enrolled=3)],
+    )
+    Institution.objects.filter(pk=hostile.pk).update(name=HOSTILE_NAME)
+    context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **VIEWPORTS["desktop"])
+    watch = Watch()
+    context.route("**/*", watch.keep_local)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    watch.observe(page)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(f"{live_server.url}/institutions/", wait_until="load")
+        assert _wait_for_markers(page) == 1
+        page.locator(".inst-marker").first.hover()
+        tooltip = page.locator(".leaflet-tooltip")
+        tooltip.wait_for()
+        assert tooltip.inner_text() == HOSTILE_NAME
+        assert tooltip.locator("img").count() == 0
+        assert page.locator(".leaflet-pane img[src='x']").count() == 0
+    finally:
+        context.close()
+    assert dialogs == []
+    assert watch.page_errors == []

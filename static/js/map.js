@@ -35,11 +35,15 @@
       fillOpacity: 0.9,
       className: "inst-marker" + (m.puhui ? " puhui" : "")
     });
+    // Leaflet puts a string into the page as HTML, and a name is typed by an institution: popup and
+    // tooltip get elements whose text is set as text, so a name like <img onerror=…> stays a name.
     var link = document.createElement("a");
     link.href = m.url;
     link.textContent = m.name;
     marker.bindPopup(link);
-    marker.bindTooltip(m.name);
+    var label = document.createElement("span");
+    label.textContent = m.name;
+    marker.bindTooltip(label);
     marker.addTo(layer);
   });
 
