@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import Role, User
+from tuoyu.core.audit import update_audited
 from tuoyu.core.crypto import blind_index
 from tuoyu.core.notifications import notify_person
 from tuoyu.core.validators import normalize_resident_id
@@ -513,7 +514,7 @@ def _enrol(application: Application, *, by: User, exclude_offer: bool) -> bool:
     target = next((c for c in classes if c.enrolled < c.capacity), None)
     if target is None:
         return False
-    ClassGroup.objects.filter(pk=target.pk).update(enrolled=F("enrolled") + 1)
+    update_audited(ClassGroup, pk=target.pk, actor=by, enrolled=F("enrolled") + 1)
     Enrolment.objects.create(
         child=application.child,
         institution=application.institution,
@@ -523,7 +524,7 @@ def _enrol(application: Application, *, by: User, exclude_offer: bool) -> bool:
         application=application,
         recorded_by=by,
     )
-    institution_refresh_totals(institution=application.institution)
+    institution_refresh_totals(institution=application.institution, by=by)
     return True
 
 
@@ -627,11 +628,11 @@ def offer_accept(*, application: Application, family: User) -> Application:
 
 
 def _end_enrolment(enrolment: Enrolment, *, by: User, end_date: date) -> None:
-    ClassGroup.objects.filter(pk=enrolment.class_group_id).update(enrolled=F("enrolled") - 1)
+    update_audited(ClassGroup, pk=enrolment.class_group_id, actor=by, enrolled=F("enrolled") - 1)
     enrolment.status = EnrolmentStatus.ENDED
     enrolment.end_date = max(end_date, enrolment.start_date)
     enrolment.save(update_fields=["status", "end_date"])
-    institution_refresh_totals(institution=enrolment.institution)
+    institution_refresh_totals(institution=enrolment.institution, by=by)
 
 
 @transaction.atomic
@@ -716,7 +717,7 @@ def enrolment_record(
     if target.enrolled >= target.capacity or free_places(institution, class_group.age_group) <= 0:
         raise ValidationError(_("No place left in this class."), code="no_place")
     child = Child.objects.create(family=None, name=child_name.strip(), sex=sex, birth_date=birth_date)
-    ClassGroup.objects.filter(pk=target.pk).update(enrolled=F("enrolled") + 1)
+    update_audited(ClassGroup, pk=target.pk, actor=by, enrolled=F("enrolled") + 1)
     enrolment = Enrolment.objects.create(
         child=child,
         institution=institution,
@@ -725,7 +726,7 @@ def enrolment_record(
         start_date=start_date,
         recorded_by=by,
     )
-    institution_refresh_totals(institution=institution)
+    institution_refresh_totals(institution=institution, by=by)
     return enrolment
 
 

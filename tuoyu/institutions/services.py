@@ -12,6 +12,7 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuoyu.core.audit import update_audited
 from tuoyu.core.validators import normalize_uscc
 
 from .models import ClassGroup, Fee, FeePeriod, Institution, InstitutionEvent, InstitutionStatus
@@ -36,16 +37,24 @@ class FeeSpec:
     period: str = FeePeriod.MONTH
 
 
-def institution_refresh_totals(*, institution: Institution) -> None:
-    """Recompute slots, enrolled and the lowest monthly fee from the classes and fees."""
+def institution_refresh_totals(*, institution: Institution, by=None) -> None:
+    """Recompute slots, enrolled and the lowest monthly fee from the classes and fees.
+
+    Written with update_audited: the totals are counts the public sees, so each change is in the audit
+    log with who caused it (`by`, else the request's user)."""
     totals = ClassGroup.objects.filter(institution=institution).aggregate(
         capacity=Sum("capacity"), enrolled=Sum("enrolled")
     )
     fee_from = Fee.objects.filter(institution=institution, period=FeePeriod.MONTH).aggregate(m=Min("amount"))[
         "m"
     ]
-    Institution.objects.filter(pk=institution.pk).update(
-        capacity_total=totals["capacity"] or 0, enrolled_total=totals["enrolled"] or 0, fee_from=fee_from
+    update_audited(
+        Institution,
+        pk=institution.pk,
+        actor=by,
+        capacity_total=totals["capacity"] or 0,
+        enrolled_total=totals["enrolled"] or 0,
+        fee_from=fee_from,
     )
     institution.capacity_total = totals["capacity"] or 0
     institution.enrolled_total = totals["enrolled"] or 0
@@ -118,7 +127,7 @@ def institution_create(
         row.institution = institution
     ClassGroup.objects.bulk_create(class_rows)
     Fee.objects.bulk_create(fee_rows)
-    institution_refresh_totals(institution=institution)
+    institution_refresh_totals(institution=institution, by=by)
     return institution
 
 
@@ -174,7 +183,7 @@ def institution_apply_change(
     for row in fee_rows:
         row.institution = validated
     Fee.objects.bulk_create(fee_rows)
-    institution_refresh_totals(institution=validated)
+    institution_refresh_totals(institution=validated, by=by)
     return validated
 
 
