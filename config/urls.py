@@ -83,3 +83,9 @@ urlpatterns = [
     path("api/docs/", PublicDocsView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# JSON in the API's error shape under /api/, the site's own pages elsewhere (tuoyu/core/api.py).
+handler400 = "tuoyu.core.api.bad_request"
+handler403 = "tuoyu.core.api.permission_denied"
+handler404 = "tuoyu.core.api.page_not_found"
+handler500 = "tuoyu.core.api.server_error"

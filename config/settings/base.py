@@ -112,8 +112,16 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 MEDIA_URL = "/media/"
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Declares the error answers (400/401/403/404/409/413/415) of every operation: tuoyu/core/schema.py.
+    "DEFAULT_SCHEMA_CLASS": "tuoyu.core.schema.AutoSchema",
+    # Names itself in WWW-Authenticate, so anonymous requests are 401s (tuoyu/core/api.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["tuoyu.core.api.SessionAuthentication"],
+    # JSON with a depth and size limit; forms stay accepted for simple clients but are not documented.
+    "DEFAULT_PARSER_CLASSES": [
+        "tuoyu.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "tuoyu.core.api.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -132,6 +140,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema documents JSON bodies only: what clients and the Schemathesis run should send.
+    "PARSER_WHITELIST": ["tuoyu.core.api.JSONParser"],
 }
 
 AXES_FAILURE_LIMIT = 5

@@ -30,6 +30,7 @@ from rest_framework.response import Response
 
 from tuoyu.accounts.models import GOVERNMENT_ROLES, INSTITUTION_ROLES, Role
 from tuoyu.core.api_views import ActionAPIView, SignedInAPIView, service_errors, validated
+from tuoyu.core.filters import IdFilter
 from tuoyu.institutions.models import Institution
 from tuoyu.institutions.selectors import public_institutions
 
@@ -312,7 +313,7 @@ class VisitCancelAPI(ActionAPIView):
 
 class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
-    institution = django_filters.NumberFilter(field_name="institution_id")
+    institution = IdFilter(field_name="institution_id")
 
     class Meta:
         model = Application

@@ -256,11 +256,13 @@ class BookingDeclineSerializer(serializers.Serializer):
 
 
 class BookingAcceptConflictSerializer(serializers.Serializer):
-    """The answer when the last place went first: the application is now on the waitlist."""
+    """The answer when the last place went first: the application is now on the waitlist. Any other 409
+    (the application is no longer waiting) has the usual error shape: `message` and `errors`."""
 
     message = serializers.CharField(help_text="One sentence a client can show as it is")
-    code = serializers.CharField(help_text="`no_place`")
-    application = BookingApplicationDetailSerializer()
+    code = serializers.CharField(required=False, help_text="`no_place` when the last place went first")
+    application = BookingApplicationDetailSerializer(required=False, help_text="When `code` is `no_place`")
+    errors = serializers.DictField(required=False, help_text="Otherwise: why the state refuses it")
 
 
 # --- enrolments ----------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from .api import CONFLICT_CODES, Conflict
+
 
 class HasRole(BasePermission):
     """Admits the roles in the view's `tuoyu_roles`: the attribute the URL-wide access test reads too."""
@@ -39,7 +41,8 @@ class SignedInAPIView(GenericAPIView):
 
 @contextmanager
 def service_errors(*, fields: Iterable[str] = (), list_key: str | None = None) -> Iterator[None]:
-    """A service's Django ValidationError as DRF's, so the client gets a 400 with `message` and `errors`.
+    """A service's Django ValidationError as DRF's, so the client gets a 400 with `message` and `errors`,
+    or a 409 in the same shape when its code (CONFLICT_CODES) says the record's state refuses the action.
 
     Errors keyed by field stay so. A single message goes under its code when the code names a field of
     the request (`comments`, `reasons`), else under `non_field_errors`. A list of messages (what
@@ -56,6 +59,8 @@ def service_errors(*, fields: Iterable[str] = (), list_key: str | None = None) -
             }
         elif hasattr(exc, "code"):  # one message
             detail = {exc.code if exc.code in set(fields) else whole: exc.messages}
+            if exc.code in CONFLICT_CODES:
+                raise Conflict(detail) from exc
         else:
             detail = {list_key or whole: exc.messages}
         raise ValidationError(detail) from exc
@@ -73,8 +78,9 @@ class ActionAPIView(SignedInAPIView):
 
     A subclass names how the object reaches the user (`access`, an access_<thing>_for_user helper that
     raises 404), how its state is shown (`state`), and what the action does (`act`). Errors of the
-    services become 400s through `service_errors`: `error_fields` lists the request fields a single
-    message may belong to, `error_list_key` where a list of messages goes.
+    services become 400s, or 409s when the object's state refuses the action, through `service_errors`:
+    `error_fields` lists the request fields a single message may belong to, `error_list_key` where a
+    list of messages goes.
     """
 
     error_fields: frozenset[str] = frozenset()

@@ -1,8 +1,7 @@
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.http import JsonResponse
-from django.utils.translation import gettext as _
 
 from .access import is_public
+from .api import not_signed_in_response
 
 LARGE_TEXT_COOKIE = "tuoyu_large_text"
 
@@ -17,7 +16,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
 
     def handle_no_permission(self, request, view_func):
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": _("Please sign in first.")}, status=401)
+            return not_signed_in_response()
         return super().handle_no_permission(request, view_func)
 
 

@@ -24,6 +24,9 @@ NOTICES_PER_PAGE = 50
 def verify(request):
     """Type in the code printed under the receipt's QR code."""
     code = request.GET.get("code", "").strip()
+    if "/" in code:
+        # No receipt code has a slash, and the code's own address cannot hold one (a 500 before).
+        return verify_code(request, code.upper()[:40])
     if code:
         return redirect("filings:verify_code", code=code.upper()[:40])
     return render(request, "filings/verify.html", {"result": None})

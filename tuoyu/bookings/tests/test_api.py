@@ -353,9 +353,9 @@ def test_a_decline_needs_a_reason_and_the_family_reads_it_in_the_timeline(
     assert body["decline_reason"] == "接送时间不合适"
     last = body["events"][-1]
     assert (last["status"], last["note"]) == ("declined", "接送时间不合适")
-    # Declined is final: accepting it now is refused by the workflow.
+    # Declined is final: accepting it now is refused by the workflow, a conflict with its state.
     client.force_login(operator)
-    assert client.post(application_url(application, "accept")).status_code == 400
+    assert client.post(application_url(application, "accept")).status_code == 409
 
 
 def test_a_waitlisted_family_takes_an_offered_place_and_another_withdraws(
@@ -368,7 +368,7 @@ def test_a_waitlisted_family_takes_an_offered_place_and_another_withdraws(
     client.force_login(family)
     detail = client.get(application_url(waiting)).json()
     assert detail["status"] == "waitlisted" and detail["waitlist_position"] == 1
-    assert client.post(application_url(waiting, "accept-offer")).status_code == 400  # nothing offered yet
+    assert client.post(application_url(waiting, "accept-offer")).status_code == 409  # nothing offered yet
     ClassGroup.objects.filter(institution=nursery, age_group="toddler").update(enrolled=14)
     services.offer_next(institution=nursery, age_group="toddler")
     response = client.post(application_url(waiting, "accept-offer"))
@@ -475,7 +475,7 @@ def test_each_side_sees_its_visits_and_either_may_cancel(
     visit.refresh_from_db()
     slot.refresh_from_db()
     assert visit.status == VisitStatus.CANCELLED and slot.booked == 0
-    assert client.post(f"{VISITS}{visit.pk}/cancel/").status_code == 400
+    assert client.post(f"{VISITS}{visit.pk}/cancel/").status_code == 409  # already cancelled
 
 
 # --- enrolments ----------------------------------------------------------------------------------

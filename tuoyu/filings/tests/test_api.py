@@ -142,7 +142,7 @@ def test_only_the_owner_edits_and_only_while_editable(client, submitted, applica
     user, filing = submitted()
     client.force_login(user)
     response = client.patch(url(filing), {"pledge": False}, content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 409  # submitted: its state no longer allows editing
     assert response.json()["errors"]["non_field_errors"]
     filing.refresh_from_db()
     assert filing.pledge_accepted_at is not None
@@ -176,7 +176,7 @@ def test_submitting_twice_is_refused_by_the_workflow(client, submitted):
     user, filing = submitted()
     client.force_login(user)
     response = client.post(url(filing, "submit"))
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "missing" not in response.json()["errors"] and response.json()["errors"]["non_field_errors"]
 
 
@@ -262,11 +262,11 @@ def test_an_operator_starts_a_change_for_their_institution_only(
     assert body["kind"] == "change" and body["status"] == "draft" and body["editable"] is True
     assert response["Location"].endswith(f"/api/v1/filings/{body['id']}/")
     assert body["data"]["institution"]["name"] == institution.name
-    # One application at a time per institution.
+    # One application at a time per institution: the one in progress is a conflict.
     again = client.post(
         LIST, {"kind": "change", "institution": institution.pk}, content_type="application/json"
     )
-    assert again.status_code == 400
+    assert again.status_code == 409
     # Not a member: as if the institution did not exist.
     stranger = make_institution()
     refused = client.post(
