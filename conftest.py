@@ -9,6 +9,32 @@ from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
 
 
 @pytest.fixture
+def client():
+    """Like pytest-django's, but a staff member signed in by force_login or login has also passed the
+    second factor with a real TOTP device (tuoyu.core.testing.StaffVerifiedClient)."""
+    from tuoyu.core.testing import StaffVerifiedClient
+
+    return StaffVerifiedClient()
+
+
+@pytest.fixture
+def plain_client():
+    """Django's own client: a staff session has not passed the second factor, for tests of that rule."""
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    from tuoyu.core.testing import StaffVerifiedClient
+
+    client = StaffVerifiedClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
 def kaizhou(db):
     regions_load_file(path=KAIZHOU_FILE)
     from tuoyu.regions.models import Unit

@@ -26,6 +26,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "auditlog",
     "axes",
+    # Staff second factor: TOTP devices and one-time recovery codes, with their own tables.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "tuoyu.core",
     "tuoyu.accounts",
     "tuoyu.regions",
@@ -40,12 +44,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads POST): refuses an over-limit Content-Length with 413.
+    "tuoyu.core.security.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Default-deny: every route needs a signed-in user unless its view is marked public.
     "tuoyu.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff: idle timeout and the second factor before any page (needs OTPMiddleware and messages).
+    "tuoyu.core.security.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -85,7 +94,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "tuoyu.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # 10 characters for institution accounts, 12 for staff and any account an administrator creates.
+    {
+        "NAME": "tuoyu.accounts.validators.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10, "staff_min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -152,6 +165,26 @@ AXES_RESET_ON_SUCCESS = True
 # address, which behind a proxy is found in X-Forwarded-For (tuoyu/core/http.py), not REMOTE_ADDR.
 TUOYU_TRUSTED_PROXIES = env_int("TUOYU_TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "tuoyu.core.http.client_ip"
+# The lockout page in the site's layout, translated, saying when to try again (status 429).
+AXES_LOCKOUT_CALLABLE = "tuoyu.accounts.views_otp.lockout"
+
+# Staff (government roles; also anyone with Django admin access): password + TOTP code, 30 minutes idle.
+# Kept equal to tuoyu.accounts.models.GOVERNMENT_ROLES by a test; core reads roles from here.
+TUOYU_STAFF_ROLES = ["hc_reviewer", "hc_admin", "guidance", "dept_officer", "street_officer", "sys_admin"]
+TUOYU_STAFF_IDLE_MINUTES = env_int("TUOYU_STAFF_IDLE_MINUTES", 30)
+OTP_TOTP_ISSUER = "托育服务一件事"
+# Wrong TOTP or recovery codes make the next try wait 1, 2, 4, ... seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TUOYU_RECOVERY_CODES = 10
+
+# Request bodies: one 10 MB upload plus form fields; the complaint forms take up to 6 photos of 10 MB.
+# nginx's client_max_body_size must be at least the largest of these (61m).
+TUOYU_MAX_REQUEST_BYTES = env_int("TUOYU_MAX_REQUEST_BYTES", 11 * 1024 * 1024)
+TUOYU_MAX_REQUEST_BYTES_BY_ROUTE = {
+    "feedback:report": 61 * 1024 * 1024,
+    "feedback:track_add": 61 * 1024 * 1024,
+}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

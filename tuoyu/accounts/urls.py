@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_otp
 
 app_name = "accounts"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("login/phone/", views.phone_login, name="phone_login"),
     path("logout/", views.logout, name="logout"),
     path("me/", views.me, name="me"),
+    path("otp/setup/", views_otp.otp_setup, name="otp_setup"),
+    path("otp/verify/", views_otp.otp_verify, name="otp_verify"),
 ]

@@ -104,8 +104,16 @@ class BrokenSms:
         raise ConnectionError("gateway down")
 
 
-def test_staff_sign_in_with_a_password(client, reviewer):
+def test_staff_sign_in_with_a_password_and_a_code_from_the_app(client, reviewer):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tuoyu.core.testing import totp_code
+
+    TOTPDevice.objects.create(user=reviewer, name="authenticator", confirmed=True)
     response = client.post("/accounts/login/", {"username": "reviewer", "password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert client.get("/accounts/me/").status_code == 302  # the password alone is not enough
+    response = client.post("/accounts/otp/verify/", {"code": totp_code(reviewer)})
     assert response.status_code == 302
     assert client.get("/accounts/me/").status_code == 200
 
