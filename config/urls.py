@@ -76,6 +76,7 @@ urlpatterns = [
     path("filings/", include("tuoyu.filings.urls")),
     path("bookings/", include("tuoyu.bookings.urls")),
     path("", include("tuoyu.feedback.urls")),
+    path("audit/", include("tuoyu.accounts.urls_audit")),
     path("open311/v2/", include(("tuoyu.feedback.open311", "open311"))),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"))),

@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -92,3 +94,45 @@ class PhoneCode(models.Model):
 
     def __str__(self) -> str:
         return f"code for {self.phone}"
+
+
+class AccessKind(models.TextChoices):
+    """What was read. Writes are django-auditlog's; these are the reads a person could abuse."""
+
+    REPORTER_IDENTITY = "reporter_identity", _("Reporter's identity")  # a complainant's name and mobile
+    ID_NUMBER = "id_number", _("Full ID number")  # a resident ID number shown unmasked
+    PERSONAL_EXPORT = "personal_export", _("Export of personal data")  # an Excel file with people's details
+    HEALTH_RECORD = "health_record", _("Health record")  # a child's health record opened (health app, later)
+
+
+class AccessLog(models.Model):
+    """Who read what, when and from where. Append-only: written by accounts.services.access_record,
+    never changed or deleted through the site (the admin is read-only)."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # SET_NULL keeps the entry when an account is removed; `username` still says who it was.
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("user")
+    )
+    username = models.CharField(_("user name"), max_length=150)
+    kind = models.CharField(_("what was read"), max_length=30, choices=AccessKind.choices)
+    # The object read, when it is a row (a complaint); an export has only a label.
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=200, blank=True, db_index=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["kind", "at"], name="accesslog_kind_at"),
+            models.Index(fields=["user", "at"], name="accesslog_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.kind} {self.object_label} {self.at:%Y-%m-%d %H:%M}"

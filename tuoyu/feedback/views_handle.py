@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.models import Role
+from tuoyu.accounts.models import AccessKind, Role
+from tuoyu.accounts.services import CountedRows, access_record, describe_filters, export_record
 from tuoyu.core.access import role_required
 from tuoyu.core.excel import xlsx_response
 from tuoyu.core.files import EXTENSIONS, serve_private
@@ -123,13 +124,24 @@ def queue_export(request):
     ]
     if identity:
         headers += [_("Reporter's name"), _("Reporter's mobile number")]
-    return xlsx_response(
+    rows = CountedRows(export_rows(qs, identity=identity))
+    response = xlsx_response(
         filename=f"complaints-{services.today():%Y%m%d}.xlsx",
         sheet=_("Complaints and reports"),
         headers=headers,
-        rows=export_rows(qs, identity=identity),
+        rows=rows,
         note=_("Anonymous reports have no name or number.") if identity else "",
     )
+    if identity:
+        # The reporter columns make this a personal-data export (accounts.services.PERSONAL_EXPORTS).
+        export_record(
+            user=request.user,
+            export="complaints",
+            rows=rows.count,
+            filters=describe_filters(form),
+            request=request,
+        )
+    return response
 
 
 # --- one case ------------------------------------------------------------------------------------
@@ -193,6 +205,9 @@ def _render_case(request, complaint, *, bound: dict | None = None, status: int =
         ),
         "overdue": services.is_overdue(complaint),
     }
+    if context["identity"]:
+        # The page shows the reporter's name and mobile: who saw them is kept in the access log.
+        access_record(user=user, kind=AccessKind.REPORTER_IDENTITY, obj=complaint, request=request)
     return render(request, "feedback/handle_detail.html", context, status=status)
 
 
