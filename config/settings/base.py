@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "tuoyu.core.security.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # 400 for control characters in any text a request carries, before a view can store them; after
+    # CSP so its refusal page has the policy header, after the 413 check so it never reads a huge body.
+    "tuoyu.core.control_characters.ControlCharactersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "tuoyu.core.middleware.DisplayPreferencesMiddleware",

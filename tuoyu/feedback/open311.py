@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from tuoyu.core.access import public
+from tuoyu.core.text import xml_safe
 from tuoyu.core.workdays import SHANGHAI
 from tuoyu.institutions.models import Institution
 
@@ -79,7 +80,7 @@ def _xml_value(element: ElementTree.Element, value) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = xml_safe(str(value))  # a stored control character must not break the document
 
 
 def _render(data, fmt: str, root: str, status: int = 200) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from tuoyu.core.access import public
 from tuoyu.core.excel import xlsx_response
+from tuoyu.core.text import xml_safe
 
 from .models import Notice, NoticeKind
 from .selectors import public_notices
@@ -103,11 +104,13 @@ class NoticeRssFeed(Feed):
     def items(self):
         return public_notices()[:NOTICES_PER_PAGE]
 
+    # Django refuses to write a control character into a feed (a 500 for every subscriber), and text
+    # stored before the edge refused them may hold one: drop what XML cannot carry.
     def item_title(self, item: Notice):
-        return f"{item.get_kind_display()} · {item.institution_name}"
+        return xml_safe(f"{item.get_kind_display()} · {item.institution_name}")
 
     def item_description(self, item: Notice):
-        return item.summary
+        return xml_safe(item.summary)
 
     def item_link(self, item: Notice):
         return f"{reverse('filings:notices')}#notice-{item.pk}"
