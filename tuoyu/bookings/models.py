@@ -139,6 +139,16 @@ class ApplicationStatus(models.TextChoices):
     EXPIRED = "expired", _("Offer expired")  # no reply in time; the offer passed on
 
 
+# Still waiting for one side to answer (workflow.OPEN). A child has at most one such application at an
+# institution: a second one, from another browser tab, could only be declined or, once the first had
+# the place, fail on the enrolment.
+OPEN_APPLICATION_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.OFFERED,
+)
+
+
 class WaitlistRule(models.TextChoices):
     FIRST_COME = "first_come", _("First come, first served")
     MULTI_CHILD_FIRST = "multi_child_first", _("Second and third children first, then first come")
@@ -192,7 +202,13 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         indexes = [models.Index(fields=["institution", "age_group", "status"], name="application_queue")]
         constraints = [
-            models.UniqueConstraint(fields=["family", "idempotency_key"], name="application_idempotent")
+            models.UniqueConstraint(fields=["family", "idempotency_key"], name="application_idempotent"),
+            # The last guard behind application_submit's check (two tabs with two idempotency keys).
+            models.UniqueConstraint(
+                fields=["child", "institution"],
+                condition=models.Q(status__in=OPEN_APPLICATION_STATUSES),
+                name="application_open_once",
+            ),
         ]
 
     def __str__(self) -> str:

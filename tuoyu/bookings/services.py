@@ -4,7 +4,9 @@ row is written, and messages leave only after commit.
 
 "Assume every operation runs concurrently with itself": acceptances racing for the last places each
 lock the same class rows, so exactly as many succeed as there are places; the database's
-enrolled <= capacity check is the last guard.
+enrolled <= capacity check is the last guard. Submissions for one child queue on the child's row (taken
+before the classes), so two tabs cannot both open an application; application_open_once is the last
+guard there.
 """
 
 from dataclasses import dataclass
@@ -375,7 +377,12 @@ def application_submit(
     notes: str = "",
     parents_work_nearby: bool = False,
 ) -> Application:
-    """Apply for a place. With no free place in the age group it goes on the waitlist at once."""
+    """Apply for a place. With no free place in the age group it goes on the waitlist at once.
+
+    A retried request with the same key answers the first application. A second application for the
+    same child at the same institution while one is open (another tab, another key) is refused with
+    code "duplicate_application", also when both arrive at once.
+    """
     existing = Application.objects.filter(family=family, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
@@ -393,10 +400,25 @@ def application_submit(
                 parents_work_nearby=parents_work_nearby,
             )
     except IntegrityError:
+        # The same key was used for another child in the same instant (the child locks differ): the
+        # first application is still the answer to this key.
         existing = Application.objects.filter(family=family, idempotency_key=idempotency_key).first()
         if existing is None:
             raise
         return existing
+
+
+def _duplicate(child: Child) -> ValidationError:
+    return ValidationError(
+        _("%(name)s already has an application at this institution.") % {"name": child.name},
+        code="duplicate_application",
+    )
+
+
+def _already_attends(child: Child) -> ValidationError:
+    return ValidationError(
+        _("%(name)s already attends this institution.") % {"name": child.name}, code="already_enrolled"
+    )
 
 
 def _application_submit(
@@ -414,7 +436,14 @@ def _application_submit(
     if family.role != Role.FAMILY:
         raise PermissionDenied
     _guard_family(child, family)
-    errors: dict[str, list[str]] = {}
+    # Every submission for this child waits here for the one before it to commit (two tabs, a double
+    # click), so the checks below see its application. Taken before the classes; nothing else locks a
+    # child, so the lock order stays free of deadlocks.
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    replay = Application.objects.filter(family=family, idempotency_key=idempotency_key).first()
+    if replay is not None:
+        return replay  # the same key won while this request waited: its answer is this one's too
+    errors: dict[str, list[ValidationError]] = {}
     today = timezone.localdate()
     institution = Institution.objects.get(pk=institution.pk)
     if institution.status != InstitutionStatus.FILED:
@@ -453,9 +482,11 @@ def _application_submit(
             }
         ]
     if Application.objects.filter(child=child, institution=institution, status__in=OPEN).exists():
-        errors["child"] = [
-            _("%(name)s already has an application at this institution.") % {"name": child.name}
-        ]
+        errors["child"] = [_duplicate(child)]
+    elif Enrolment.objects.filter(
+        child=child, institution=institution, status=EnrolmentStatus.ACTIVE
+    ).exists():
+        errors["child"] = [_already_attends(child)]
     if errors:
         raise ValidationError(errors)
     # Lock the age group's classes so a free place seen here is not also handed out elsewhere.
@@ -465,18 +496,27 @@ def _application_submit(
         if free_places(institution, age_group) > 0
         else ApplicationStatus.WAITLISTED
     )
-    application = Application.objects.create(
-        family=family,
-        child=child,
-        institution=institution,
-        age_group=age_group,
-        service_type=service_type,
-        start_date=start_date,
-        notes=notes.strip(),
-        parents_work_nearby=parents_work_nearby,
-        status=status,
-        idempotency_key=idempotency_key,
-    )
+    try:
+        # A savepoint: a refused insert leaves this transaction, and the caller's, usable.
+        with transaction.atomic():
+            application = Application.objects.create(
+                family=family,
+                child=child,
+                institution=institution,
+                age_group=age_group,
+                service_type=service_type,
+                start_date=start_date,
+                notes=notes.strip(),
+                parents_work_nearby=parents_work_nearby,
+                status=status,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        # application_open_once, the last guard: an open application got past the child lock (a row
+        # written without this service). The family gets the same answer as from the check above.
+        if Application.objects.filter(child=child, institution=institution, status__in=OPEN).exists():
+            raise ValidationError({"child": [_duplicate(child)]}) from None
+        raise
     _event(application=application, to_status=status, by=family)
     if status == ApplicationStatus.WAITLISTED:
         text = _(
@@ -514,16 +554,32 @@ def _enrol(application: Application, *, by: User, exclude_offer: bool) -> bool:
     target = next((c for c in classes if c.enrolled < c.capacity), None)
     if target is None:
         return False
-    update_audited(ClassGroup, pk=target.pk, actor=by, enrolled=F("enrolled") + 1)
-    Enrolment.objects.create(
-        child=application.child,
-        institution=application.institution,
-        class_group=target,
-        service_type=application.service_type,
-        start_date=max(application.start_date, timezone.localdate()),
-        application=application,
-        recorded_by=by,
+    # Another application for a child who already has the place here (one from before
+    # application_open_once, or one left open beside the enrolment) must not meet enrolment_once_active
+    # as a 500: the institution reads why, and can decline it.
+    attends = Enrolment.objects.filter(
+        child_id=application.child_id,
+        institution_id=application.institution_id,
+        status=EnrolmentStatus.ACTIVE,
     )
+    if attends.exists():
+        raise _already_attends(application.child)
+    update_audited(ClassGroup, pk=target.pk, actor=by, enrolled=F("enrolled") + 1)
+    try:
+        with transaction.atomic():
+            Enrolment.objects.create(
+                child=application.child,
+                institution=application.institution,
+                class_group=target,
+                service_type=application.service_type,
+                start_date=max(application.start_date, timezone.localdate()),
+                application=application,
+                recorded_by=by,
+            )
+    except IntegrityError:
+        if attends.exists():  # enrolled through another application in the same instant
+            raise _already_attends(application.child) from None
+        raise
     institution_refresh_totals(institution=application.institution, by=by)
     return True
 

@@ -1,5 +1,6 @@
 """The one table of allowed application transitions; every change goes through a service."""
 
+from .models import OPEN_APPLICATION_STATUSES
 from .models import ApplicationStatus as S
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -12,7 +13,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.EXPIRED: frozenset(),
 }
 
-OPEN = frozenset({S.SUBMITTED, S.WAITLISTED, S.OFFERED})
+# One per child and institution: the database holds it to that (application_open_once).
+OPEN = frozenset(OPEN_APPLICATION_STATUSES)
 
 
 def can_transition(from_status: str, to_status: str) -> bool:

@@ -9,8 +9,9 @@ from django.db import connection
 from django.utils import timezone
 
 from tuoyu.bookings import services
-from tuoyu.bookings.models import ApplicationStatus, Enrolment, Visit, VisitSlot
+from tuoyu.bookings.models import Application, ApplicationStatus, BookingEvent, Enrolment, Visit, VisitSlot
 from tuoyu.bookings.tests.conftest import next_week
+from tuoyu.bookings.workflow import OPEN
 from tuoyu.core.testing import race
 from tuoyu.institutions.models import ClassGroup, Institution
 
@@ -99,3 +100,85 @@ def test_a_double_clicked_application_creates_one(nursery, make_family, toddler_
     )
     assert {kind for kind, _ in outcomes} == {"ok"}
     assert len({result.pk for _, result in outcomes}) == 1
+
+
+def _signed_in_client(user):
+    """A client of its own per racing request (a thread), in English so the answers read as in the code."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(user)
+    return client
+
+
+def _apply_over_the_api(client, child, institution, key):
+    return client.post(
+        "/api/v1/applications/",
+        {
+            "child": child.pk,
+            "institution": institution.pk,
+            "age_group": "toddler",
+            "service_type": "full_day",
+            "start_date": next_week().isoformat(),
+        },
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+
+def test_twenty_tabs_applying_for_one_child_with_twenty_keys_leave_one_open_application(
+    nursery, family, toddler_child
+):
+    child = toddler_child(family)
+    clients = [_signed_in_client(family) for _ in range(20)]
+    outcomes = race([lambda c=c: _apply_over_the_api(c, child, nursery, uuid.uuid4().hex) for c in clients])
+    assert [kind for kind, _ in outcomes if kind != "ok"] == []  # nothing raised: every request answered
+    codes = sorted(response.status_code for _, response in outcomes)
+    assert codes == [201] + [400] * 19
+    for _, response in outcomes:
+        if response.status_code == 400:
+            assert response.json()["errors"]["child"] == [
+                f"{child.name} already has an application at this institution."
+            ]
+    assert Application.objects.filter(child=child).count() == 1
+    (winner,) = [response.json()["id"] for _, response in outcomes if response.status_code == 201]
+    assert Application.objects.get(child=child).pk == winner
+    assert BookingEvent.objects.filter(application__child=child).count() == 1
+
+
+def test_twenty_tabs_racing_through_the_service_refuse_nineteen_with_the_duplicate_code(
+    nursery, family, toddler_child
+):
+    child = toddler_child(family)
+    outcomes = race(
+        [
+            lambda: services.application_submit(
+                family=family,
+                child=child,
+                institution=nursery,
+                age_group="toddler",
+                service_type="full_day",
+                start_date=next_week(),
+                idempotency_key=uuid.uuid4().hex,
+            )
+            for _ in range(20)
+        ]
+    )
+    kinds = [kind for kind, _ in outcomes]
+    assert kinds.count("ok") == 1 and kinds.count("refused") == 19, outcomes
+    assert {exc.error_dict["child"][0].code for kind, exc in outcomes if kind == "refused"} == {
+        "duplicate_application"
+    }
+    assert Application.objects.filter(child=child, status__in=OPEN).count() == 1
+
+
+def test_ten_requests_with_one_key_all_answer_the_first_application(nursery, family, toddler_child):
+    child = toddler_child(family)
+    clients = [_signed_in_client(family) for _ in range(10)]
+    outcomes = race([lambda c=c: _apply_over_the_api(c, child, nursery, "one-key") for c in clients])
+    assert [kind for kind, _ in outcomes if kind != "ok"] == []
+    assert {response.status_code for _, response in outcomes} <= {200, 201}
+    assert len({response.json()["id"] for _, response in outcomes}) == 1
+    assert Application.objects.filter(child=child).count() == 1
