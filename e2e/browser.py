@@ -71,3 +71,28 @@ def screenshot(page, path: Path, *, full_page: bool = True) -> None:
 
 def path_of(page) -> str:
     return urlparse(page.url).path
+
+
+def sign_in_with_password(page, base: str, username: str, password: str) -> None:
+    """The password sign-in form; for government staff then the code from their authenticator app, as
+    they would type it: the account gets a TOTP device first (as at hand-over) and the code is computed
+    from its key (django_otp.oath.totp), never skipped."""
+    from django.contrib.auth import get_user_model
+
+    from tuoyu.core.security import needs_second_factor
+    from tuoyu.core.testing import confirmed_totp_device, totp_code
+
+    user = get_user_model().objects.get(username=username)
+    staff = needs_second_factor(user)
+    if staff:
+        confirmed_totp_device(user)
+    page.goto(f"{base}/accounts/login/", wait_until="load")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation(wait_until="load"):
+        page.click("main form button[type=submit]")
+    if staff:
+        assert path_of(page) == "/accounts/otp/verify/", "the password did not lead to the code page"
+        page.fill("#id_code", totp_code(user))
+        with page.expect_navigation(wait_until="load"):
+            page.click("main form button[type=submit]")

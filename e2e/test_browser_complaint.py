@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from e2e.browser import DESKTOP, PHONE, Watch, open_context, path_of, screenshot
+from e2e.browser import DESKTOP, PHONE, Watch, open_context, path_of, screenshot, sign_in_with_password
 from e2e.seed import filed_institution
 from tuoyu.accounts.models import Role, User
 from tuoyu.feedback.models import Complaint, ComplaintPhoto, ComplaintStatus, EventKind, Finding
@@ -218,10 +218,7 @@ def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_clos
 
         # === 4. The 市场监管 officer takes it up from the queue and answers ===========================
         officer_context, off = open_context(chromium, DESKTOP, watch)
-        off.goto(f"{base}/accounts/login/", wait_until="load")
-        off.fill("#id_username", OFFICER)
-        off.fill("#id_password", OFFICER_PASSWORD)
-        _press(off, "main form button[type=submit]")
+        sign_in_with_password(off, base, OFFICER, OFFICER_PASSWORD)
         assert path_of(off) != "/accounts/login/", "the officer could not sign in"
         _press(off, "header nav a[href='/complaints/queue/']")
         assert path_of(off) == "/complaints/queue/"

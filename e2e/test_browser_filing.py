@@ -21,7 +21,7 @@ from PIL import Image
 from pypdf import PdfReader
 from stdnum.cn import uscc
 
-from e2e.browser import DESKTOP, PHONE, Watch, open_context, path_of, screenshot
+from e2e.browser import DESKTOP, PHONE, Watch, open_context, path_of, screenshot, sign_in_with_password
 from tuoyu.accounts.models import Role, User
 from tuoyu.core.workdays import deadline_status
 from tuoyu.filings.data import parse_filing_data
@@ -308,10 +308,7 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
 
         # === 4. The reviewer, on a computer: queue, review page, a material, return with a comment ====
         reviewer_context, rv = open_context(chromium, DESKTOP, watch)
-        rv.goto(f"{base}/accounts/login/", wait_until="load")
-        rv.fill("#id_username", REVIEWER)
-        rv.fill("#id_password", REVIEWER_PASSWORD)
-        _press(rv, "main form button[type=submit]")
+        sign_in_with_password(rv, base, REVIEWER, REVIEWER_PASSWORD)
         assert path_of(rv) != "/accounts/login/", "the reviewer could not sign in"
         rv.goto(f"{base}/filings/review/", wait_until="load")
         row = rv.get_by_test_id("queue").locator("tbody tr", has_text=NAME)
@@ -487,10 +484,7 @@ def test_the_reviewer_sees_a_pdf_material_inline(journey_setup, live_server, chr
     watch = Watch()
     context, page = open_context(chromium, DESKTOP, watch)
     try:
-        page.goto(f"{live_server.url}/accounts/login/", wait_until="load")
-        page.fill("#id_username", REVIEWER)
-        page.fill("#id_password", REVIEWER_PASSWORD)
-        _press(page, "main form button[type=submit]")
+        sign_in_with_password(page, live_server.url, REVIEWER, REVIEWER_PASSWORD)
         page.goto(f"{live_server.url}/filings/review/{filing.pk}/", wait_until="load")
         frames = page.locator("iframe.pdf-view")
         assert frames.count() == filing.materials.filter(superseded=False, file_kind="pdf").count() > 0

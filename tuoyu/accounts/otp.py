@@ -14,6 +14,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
 from django_otp import verify_token
+from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -102,3 +103,36 @@ def qr_data_uri(device: TOTPDevice) -> str:
     buffer = io.BytesIO()
     image.save(buffer)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+# --- demo only ---------------------------------------------------------------------------------------
+
+# RFC 6238's published test secret ("12345678901234567890"): known to everyone, so clearly not a secret.
+# Demo staff accounts share it so a developer can sign in (manage.py demo_otp prints the current code).
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+class DemoOnly(RuntimeError):
+    pass
+
+
+@transaction.atomic
+def demo_totp_device_give(*, user: User) -> TOTPDevice:
+    """Give a demo staff account the demo TOTP device; refused outside a demo (TUOYU_DEMO)."""
+    if not settings.TUOYU_DEMO:
+        raise DemoOnly("demo devices exist only where TUOYU_DEMO is on")
+    device = TOTPDevice.objects.filter(user=user, key=DEMO_TOTP_KEY, confirmed=True).first()
+    if device is None:
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY, confirmed=True)
+    return device
+
+
+def demo_current_code(*, user: User) -> str:
+    """The current code of a demo device; never of a real one (a real key is never read out)."""
+    if not settings.TUOYU_DEMO:
+        raise DemoOnly("demo codes exist only where TUOYU_DEMO is on")
+    device = TOTPDevice.objects.filter(user=user, key=DEMO_TOTP_KEY, confirmed=True).first()
+    if device is None:
+        raise DemoOnly(f"{user.username} has no demo authenticator")
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"

@@ -36,15 +36,22 @@ def race(actions, *, timeout: float = 120) -> list[tuple[str, object]]:
     return outcomes
 
 
-def verify_second_factor(client, user) -> None:
-    """Mark `client`'s session as having passed the second factor with a real, confirmed TOTP device of
-    `user`, as django_otp.login does after a right code (the session key otp_device_id)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
+def confirmed_totp_device(user):
+    """`user`'s confirmed TOTP device, created as at hand-over if there is none yet."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return device
+
+
+def verify_second_factor(client, user) -> None:
+    """Mark `client`'s session as having passed the second factor with a real, confirmed TOTP device of
+    `user`, as django_otp.login does after a right code (the session key otp_device_id)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = confirmed_totp_device(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
