@@ -60,6 +60,8 @@ def bench_env(db_url: str) -> dict[str, str]:
             # The Makefile exports the dev settings; the bench measures what production would run.
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "SECRET_KEY": "bench-only-secret-not-for-production-xxxxxxxxxxxxxxxxxxxxxxxx",
+            # The SECRET_KEY's own string: the same field key it derived before production required one.
+            "TUOYU_FIELD_KEYS": "bench-only-secret-not-for-production-xxxxxxxxxxxxxxxxxxxxxxxx",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": db_url,

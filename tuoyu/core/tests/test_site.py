@@ -37,6 +37,7 @@ def test_production_settings_pass_the_deployment_checks():
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "a-production-like-secret-" + "k" * 40,
+        "TUOYU_FIELD_KEYS": "a-production-like-field-key-" + "f" * 40,
         "ALLOWED_HOSTS": "tuoyu.example.gov.cn",
         "DATABASE_URL": "sqlite:///" + str(settings.BASE_DIR / "var" / "deploy-check.sqlite3"),
     }
@@ -99,6 +100,7 @@ def test_production_static_files_are_hashed_and_compressed(tmp_path):
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "a-production-like-secret-" + "k" * 40,
+        "TUOYU_FIELD_KEYS": "a-production-like-field-key-" + "f" * 40,
         "STATIC_ROOT": str(tmp_path),
         "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.sqlite3"),
     }
