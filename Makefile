@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run setup test lint bench serve messages system-packages clean
+.PHONY: run setup test lint bench serve messages system-packages clean backup
 
 run: setup serve
 
@@ -59,6 +59,12 @@ test: $(VENV)/.installed node_modules/.installed var/.i18n system-packages lint
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=e2e --ignore=bench --ignore=test-results
+
+# A dated folder under BACKUP_DIR with the database, the uploaded files and a manifest; the keys are
+# backed up separately. Restore: manage.py restore --from <folder> (docs/deploy.md, "Backups").
+BACKUP_DIR ?= var/backups
+backup:
+	$(PY) manage.py backup --to $(BACKUP_DIR)
 
 bench: setup
 	$(PY) bench/run.py

@@ -124,7 +124,9 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Uploaded files (institution photos) are data, not code: production points this outside the checkout
+# (docs/deploy.md: /var/lib/tuoyu/media) so an upgrade or a fresh clone never touches them.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 
 REST_FRAMEWORK = {
