@@ -438,8 +438,9 @@ def _application_submit(
     _guard_family(child, family)
     # Every submission for this child waits here for the one before it to commit (two tabs, a double
     # click), so the checks below see its application. Taken before the classes; nothing else locks a
-    # child, so the lock order stays free of deadlocks.
-    child = Child.objects.select_for_update().get(pk=child.pk)
+    # child, so the lock order stays free of deadlocks. no_key: rows that only refer to the child (an
+    # enrolment, a visit) are still written meanwhile.
+    child = Child.objects.select_for_update(no_key=True).get(pk=child.pk)
     replay = Application.objects.filter(family=family, idempotency_key=idempotency_key).first()
     if replay is not None:
         return replay  # the same key won while this request waited: its answer is this one's too
