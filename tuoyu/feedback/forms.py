@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.core.workdays import SHANGHAI
 
 from .models import Category
-from .services import MAX_DESCRIPTION, MAX_PHOTOS
+from .services import MAX_DESCRIPTION, MAX_PHOTOS, MAX_REPORT_DESCRIPTION
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -72,7 +72,7 @@ class ReportForm(forms.Form):
     )
     description = forms.CharField(
         label=_("What happened?"),
-        max_length=MAX_DESCRIPTION,
+        max_length=MAX_REPORT_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Say what you saw or heard, where, and who was affected. Please do not name children."),
         error_messages={"required": _("Please describe what happened.")},

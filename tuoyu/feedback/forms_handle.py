@@ -111,3 +111,20 @@ class InstitutionReplyForm(forms.Form):
     text = forms.CharField(
         label=_("Your institution's reply"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class PlaceForm(forms.Form):
+    """The point of a report filed with an address only, read off a map (WGS-84)."""
+
+    lat = forms.FloatField(
+        label=_("Latitude (WGS-84)"),
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    lng = forms.FloatField(
+        label=_("Longitude (WGS-84)"),
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )

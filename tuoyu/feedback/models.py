@@ -149,10 +149,12 @@ class Complaint(models.Model):
             models.Index(fields=["institution", "category", "received_at"], name="complaint_duplicates"),
         ]
         constraints = [
-            # Either an institution of the register or a place on the map.
+            # An institution of the register, a place on the map, or (a hotline's report) an address
+            # that a handler has yet to place on the map. A point is always whole.
             models.CheckConstraint(
                 condition=models.Q(institution__isnull=False)
-                | (models.Q(lat__isnull=False) & models.Q(lng__isnull=False)),
+                | (models.Q(lat__isnull=False) & models.Q(lng__isnull=False))
+                | (models.Q(lat__isnull=True) & models.Q(lng__isnull=True) & ~models.Q(address="")),
                 name="complaint_has_subject",
             ),
             models.CheckConstraint(
@@ -180,6 +182,11 @@ class Complaint(models.Model):
     @property
     def subject_name(self) -> str:
         return self.institution.name if self.institution_id else self.place_name or self.address
+
+    @property
+    def needs_placing(self) -> bool:
+        """Filed with an address only (a hotline's report): a handler is to put it on the map."""
+        return self.institution_id is None and self.lat is None
 
 
 class ComplaintPhoto(models.Model):
@@ -213,6 +220,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Overdue: escalated to the health commission")
     INSTITUTION_REPLIED = "institution_replied", _("The institution replied")
     NOTE = "note", _("Internal note")
+    PLACED = "placed", _("Placed on the map")
 
 
 class ComplaintEvent(models.Model):

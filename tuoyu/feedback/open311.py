@@ -5,10 +5,14 @@ Hotlines and city apps file complaints and reports here, and anyone can follow t
 tracking number. Reading needs no key; filing needs an active Open311Client's api_key (`manage.py
 open311_client`). What the public reads is what the statistics pages could show: the category, the
 department, the dates and the answer, never the reporter, and not the reporter's own words or photos,
-which only a keyed client sees. docs/open311.md is the client's guide.
+which only a keyed client sees; nor, for a place off the register, the address typed for it (the
+public gets the street or town and a point rounded to about 100 m). Every answer under /open311/,
+failures and unknown paths included, is in the spec's format; reading is open to any web page (CORS),
+filing is not. docs/open311.md is the client's guide.
 """
 
 import hashlib
+import logging
 import re
 from datetime import datetime, time, timedelta
 from functools import wraps
@@ -17,9 +21,10 @@ from xml.etree import ElementTree
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import InterfaceError, OperationalError
 from django.db.models import F
 from django.http import HttpResponse, JsonResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, path, re_path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -35,6 +40,7 @@ from .services import complaint_file
 from .workflow import OPEN
 
 S = ComplaintStatus
+logger = logging.getLogger(__name__)
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -55,6 +61,16 @@ ITEM_TAGS = {
     "errors": "error",
     "endpoints": "endpoint",
     "formats": "format",
+    "attributes": "attribute",
+    "values": "value",
+}
+# Reading is open to any web page (a map of cases, a newspaper's chart): no cookies, no credentials,
+# so a page cannot act as a signed-in user. Filing is not: a browser must not POST with a key it holds.
+CORS_READ = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language",
+    "Access-Control-Max-Age": "86400",
 }
 
 
@@ -100,6 +116,53 @@ def _render(data, fmt: str, root: str, status: int = 200) -> HttpResponse:
     )
 
 
+def _set_headers(response: HttpResponse, headers: dict[str, str]) -> None:
+    for name, value in headers.items():
+        response[name] = value
+
+
+def _error_response(error: Open311Error, fmt: str) -> HttpResponse:
+    errors = [{"code": error.status, "description": d} for d in error.descriptions]
+    return _render(errors, fmt, "errors", status=error.status)
+
+
+def _answer(request, fmt: str, methods: tuple[str, ...], run) -> HttpResponse:
+    """run() in the spec's error format whatever goes wrong, with read-only CORS on every GET answer."""
+    if request.method == "OPTIONS":
+        # A browser's preflight: reading is allowed from any origin, filing from none.
+        response = HttpResponse(status=204)
+        _set_headers(response, CORS_READ)
+        response["Allow"] = ", ".join((*methods, "OPTIONS"))
+        return response
+    try:
+        if request.method not in methods:
+            raise Open311Error(
+                405, _("This resource does not accept %(method)s.") % {"method": request.method}
+            )
+        response = run()
+    except Open311Error as error:
+        response = _error_response(error, fmt)
+        if error.status == 405:
+            response["Allow"] = ", ".join((*methods, "OPTIONS"))
+    except (OperationalError, InterfaceError):
+        # The database is out of reach: a client should retry, not give up on the request.
+        logger.exception("Open311 %s %s: database unavailable", request.method, request.path)
+        response = _error_response(
+            Open311Error(503, _("The service is unavailable for a moment. Please try again in a minute.")),
+            fmt,
+        )
+        response["Retry-After"] = "60"
+    except Exception:
+        # Still the spec's format, never the site's HTML page; the details go to the log only.
+        logger.exception("Open311 %s %s failed", request.method, request.path)
+        response = _error_response(
+            Open311Error(500, _("Something went wrong on our side. Please try again later.")), fmt
+        )
+    if request.method == "GET":
+        _set_headers(response, CORS_READ)
+    return response
+
+
 def open311_view(*methods: str):
     """A public, CSRF-exempt Open311 view that answers every failure in the spec's error format.
     A POST is authenticated by its api_key, not by a session, so CSRF does not apply."""
@@ -108,36 +171,53 @@ def open311_view(*methods: str):
         @wraps(view)
         def wrapped(request, *args, fmt: str, **kwargs):
             shown = fmt if fmt in FORMATS else "json"
-            try:
+
+            def run():
                 if fmt not in FORMATS:
                     # The spec: 404 for a resource that does not exist; requests.html is one.
                     raise Open311Error(
                         404, _("Unknown format %(format)s: use json or xml.") % {"format": fmt}
                     )
-                if request.method not in methods:
-                    raise Open311Error(
-                        405, _("This resource does not accept %(method)s.") % {"method": request.method}
-                    )
                 _check_jurisdiction(request)
                 return view(request, *args, fmt=fmt, **kwargs)
-            except Open311Error as error:
-                errors = [{"code": error.status, "description": d} for d in error.descriptions]
-                response = _render(errors, shown, "errors", status=error.status)
-                if error.status == 405:
-                    response["Allow"] = ", ".join(methods)
-                return response
+
+            return _answer(request, shown, methods, run)
 
         return public(csrf_exempt(wrapped))
 
     return decorator
 
 
+def _format_of_path(path: str) -> str:
+    return "xml" if path.lower().rstrip("/").endswith(".xml") else "json"
+
+
+@public
+@csrf_exempt
+def not_found(request, rest: str = ""):
+    """Every other path under /open311/: the spec's 404, in XML when the path asks for it."""
+    fmt = _format_of_path(request.path)
+
+    def run():
+        raise Open311Error(
+            404,
+            _("There is no Open311 resource at %(path)s. The service discovery is at %(discovery)s.")
+            % {"path": request.path, "discovery": reverse("open311:discovery", kwargs={"fmt": fmt})},
+        )
+
+    return _answer(request, fmt, ("GET", "POST"), run)
+
+
 # --- parameters ---------------------------------------------------------------------------------
 
 
 def _param(request, name: str) -> str:
-    source = request.POST if request.method == "POST" else request.GET
-    return (source.get(name) or "").strip()
+    """A parameter of a GET's query string, or of a POST's body and then its query string: widely used
+    clients send the api_key (and sometimes jurisdiction_id) in the URL of a POST."""
+    value = request.POST.get(name) if request.method == "POST" else None
+    if not value:
+        value = request.GET.get(name)
+    return (value or "").strip()
 
 
 def jurisdiction_id() -> str:
@@ -182,7 +262,8 @@ def _datetime(request, name: str) -> datetime | None:
     value = _param(request, name)
     if not value:
         return None
-    value = _UNENCODED_PLUS.sub(r"+\1", value)
+    # ISO 8601 letters may be lowercase (2026-01-01t00:00:00z); Python and Django read only capitals.
+    value = _UNENCODED_PLUS.sub(r"+\1", value).upper()
     try:
         parsed = parse_datetime(value)
         if parsed is None and (day := parse_date(value)) is not None:
@@ -246,10 +327,15 @@ def _request_fields(c: Complaint, *, trusted: bool) -> dict:
     if c.institution_id:
         address, address_id = c.institution.address, str(c.institution_id)
         lat, lng = c.institution.lat, c.institution.lng
-    else:
+    elif trusted:
         address, address_id = c.address or c.place_name, ""
         lat, lng = c.lat, c.lng
-        if not trusted:
+    else:
+        # A place off the register may be someone's home: the public learns the street or town (the
+        # district while a hotline's address waits to be placed) and the point to about 100 m.
+        address, address_id = c.unit.name, ""
+        lat, lng = c.lat, c.lng
+        if lat is not None and lng is not None:
             lat, lng = round(lat, PUBLIC_DECIMALS), round(lng, PUBLIC_DECIMALS)
     is_open = c.status not in CLOSED
     due = _expected(c)
@@ -282,7 +368,7 @@ def _request_fields(c: Complaint, *, trusted: bool) -> dict:
 def _complaints():
     # One query whatever the rows. The reporter's encrypted fields are never even loaded.
     return (
-        Complaint.objects.select_related("institution", "department")
+        Complaint.objects.select_related("institution", "department", "unit")
         .annotate(merged_number=F("merged_into__tracking_number"))
         .defer("query_code", "reporter_name", "reporter_phone", "rating_comment", "institution_reply")
         .order_by("-received_at", "-id")
@@ -356,7 +442,8 @@ def service_list(request, fmt):
             "service_code": category.value,
             "service_name": str(category.label),
             "description": texts[category][0],
-            "metadata": False,
+            # Every service takes our two optional attributes, which its definition describes.
+            "metadata": True,
             "type": "realtime",
             "keywords": texts[category][1],
             "group": _("Childcare"),
@@ -364,6 +451,48 @@ def service_list(request, fmt):
         for category in Category
     ]
     return _render(data, fmt, "services")
+
+
+def _attributes() -> list[dict]:
+    """Our own attributes (the spec's service definition), the same for every service. Both optional:
+    a hotline often knows neither the place's name nor whether it is in the register."""
+    return [
+        {
+            "variable": True,
+            "code": "place_name",
+            "datatype": "string",
+            "required": False,
+            "datatype_description": _("Up to 100 characters."),
+            "order": 1,
+            "description": _("The name of the place the report is about, as people call it."),
+        },
+        {
+            "variable": True,
+            "code": "institution_id",
+            "datatype": "number",
+            "required": False,
+            "datatype_description": _("The address_id of an institution, as GET requests show it."),
+            "order": 2,
+            "description": _("The institution of the public register the report is about, if it is one."),
+        },
+    ]
+
+
+@open311_view("GET")
+def service_definition(request, service_code, fmt):
+    if service_code not in Category.values:
+        raise Open311Error(404, _("service_code %(code)s was not found.") % {"code": service_code})
+    return _render({"service_code": service_code, "attributes": _attributes()}, fmt, "service_definition")
+
+
+@open311_view("GET")
+def token(request, token_id, fmt):
+    """Filing is synchronous: a POST answers the service_request_id itself and issues no other token.
+    A client that asks anyway with that id (a library that always asks) learns it is its own id."""
+    number = token_id.strip().upper()
+    if not Complaint.objects.filter(tracking_number=number).exists():
+        raise Open311Error(404, _("No token %(token)s.") % {"token": token_id})
+    return _render([{"service_request_id": number, "token": number}], fmt, "service_requests")
 
 
 @open311_view("GET", "POST")
@@ -481,6 +610,8 @@ def _create(request, fmt):
             reporter_phone=phone if named else "",
             source=client.name[: Complaint._meta.get_field("source").max_length],
             media_url=media_url,
+            allow_landline=True,
+            allow_unplaced=True,
         )
     except ValidationError as exc:
         raise Open311Error(400, *exc.messages) from None
@@ -507,4 +638,8 @@ urlpatterns = [
     path("services.<str:fmt>", service_list, name="services"),
     path("requests.<str:fmt>", request_list, name="requests"),
     path("requests/<str:request_id>.<str:fmt>", request_detail, name="request"),
+    path("services/<str:service_code>.<str:fmt>", service_definition, name="service"),
+    path("tokens/<str:token_id>.<str:fmt>", token, name="token"),
+    # Last: any other path under /open311/v2/ is the spec's 404, never the site's HTML page.
+    re_path(r"^(?P<rest>.*)$", not_found, name="not_found"),
 ]

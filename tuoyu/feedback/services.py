@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -48,6 +49,8 @@ S = ComplaintStatus
 
 MAX_PHOTOS = 6
 MAX_DESCRIPTION = 2000
+# A report's own words: the 4,000 characters Open311 GeoReport v2 allows, on the web form too.
+MAX_REPORT_DESCRIPTION = 4000
 REOPEN_WITHIN_DAYS = 15  # calendar days after the answer: rate, and reopen once when not satisfied
 CLOSE_UNRATED_AFTER_DAYS = 15
 DUPLICATE_WINDOW_DAYS = 30
@@ -163,6 +166,32 @@ def unit_for_point(lat: float, lng: float) -> Unit:
     return min(candidates, key=lambda u: haversine_km(lat, lng, u.center_lat, u.center_lng))
 
 
+def normalize_reporter_phone(value: str, *, landline: bool) -> str:
+    """A mainland mobile number (11 digits), or with `landline` also a fixed line with its area code,
+    stored as dialled inside the mainland: 023-5221 2345 becomes 02352212345. A landline without its
+    area code is refused: nobody could call it back from another district."""
+    if not landline:
+        return normalize_mobile(value)
+    message = _("Please enter a mobile number, or a landline number with its area code.")
+    try:
+        number = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(message, code="phone") from exc
+    kind = phonenumbers.number_type(number)
+    if number.country_code != 86 or not phonenumbers.is_valid_number(number):
+        raise ValidationError(message, code="phone")
+    if kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        return normalize_mobile(value)
+    if kind != phonenumbers.PhoneNumberType.FIXED_LINE:
+        raise ValidationError(message, code="phone")
+    return f"0{number.national_number}"
+
+
+def is_mobile(phone: str) -> bool:
+    """Only a mobile number can take an SMS; a landline reporter is called back instead."""
+    return len(phone) == 11 and phone.startswith("1")
+
+
 def public_timeline(complaint: Complaint) -> list[ComplaintEvent]:
     return list(complaint.events.filter(public=True).select_related("department"))
 
@@ -183,6 +212,9 @@ def duplicate_suggestions(complaint: Complaint) -> list[Complaint]:
     )
     if complaint.institution_id:
         return list(qs.filter(institution_id=complaint.institution_id)[:20])
+    if complaint.lat is None:
+        # Not on the map yet: only the same words for the same place suggest the same matter.
+        return list(qs.filter(institution__isnull=True, lat__isnull=True, address=complaint.address)[:20])
     box = bounding_box(complaint.lat, complaint.lng, DUPLICATE_RADIUS_KM)
     near = qs.filter(
         institution__isnull=True,
@@ -323,7 +355,7 @@ def _tell(users, text: str) -> None:
 
 
 def _tell_reporter(complaint: Complaint, text: str) -> None:
-    if complaint.reporter_phone:
+    if complaint.reporter_phone and is_mobile(complaint.reporter_phone):
         send_sms(recipient=complaint.reporter_phone, body=text)
 
 
@@ -348,8 +380,15 @@ def complaint_file(
     source: str = "web",
     media_url: str = "",
     idempotency_key: str = "",
+    allow_landline: bool = False,
+    allow_unplaced: bool = False,
 ) -> Filed:
-    """File a complaint or report and route it at once. Everything is checked before anything is stored."""
+    """File a complaint or report and route it at once. Everything is checked before anything is stored.
+
+    A hotline relays callers, so Open311 passes `allow_landline` (a caller on a fixed line is called back
+    there) and `allow_unplaced` (an address heard on the phone, which a handler then places on the map:
+    until then the case belongs to the district, not to a street or town). The web form has a map and
+    promises SMS updates, so it asks for both a point and a mobile number."""
     if idempotency_key:
         existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -369,13 +408,28 @@ def complaint_file(
     if category not in Category.values:
         errors["category"] = [_("Please choose what the report is about.")]
     description = (
-        check(lambda: _text(description, "description", message=_("Please describe what happened."))) or ""
+        check(
+            lambda: _text(
+                description,
+                "description",
+                limit=MAX_REPORT_DESCRIPTION,
+                message=_("Please describe what happened."),
+            )
+        )
+        or ""
     )
     if institution is not None and institution.status != InstitutionStatus.FILED:
         errors["institution"] = [_("This institution is not in the public register.")]
     unit = None
     if institution is None:
-        if lat is None or lng is None:
+        if (lat is None or lng is None) and allow_unplaced and address.strip():
+            lat, lng = None, None
+            unit = area_unit()
+            if unit is None:
+                errors["lat"] = [
+                    _("Please mark the place on the map, or choose an institution from the register.")
+                ]
+        elif lat is None or lng is None:
             errors["lat"] = [
                 _("Please mark the place on the map, or choose an institution from the register.")
             ]
@@ -394,7 +448,13 @@ def complaint_file(
         reporter_name = reporter_name.strip()
         if not reporter_name:
             errors["reporter_name"] = [_("Please give your name, or choose to report anonymously.")]
-        reporter_phone = check(lambda: normalize_mobile(reporter_phone or ""), "reporter_phone") or ""
+        reporter_phone = (
+            check(
+                lambda: normalize_reporter_phone(reporter_phone or "", landline=allow_landline),
+                "reporter_phone",
+            )
+            or ""
+        )
         if reporter_phone == "" and "reporter_phone" not in errors:
             errors.setdefault("reporter_phone", [_("Please enter an 11-digit mobile number.")])
     # The photos last: re-encoding is the dearest check, and pointless when the text is wrong.
@@ -583,6 +643,32 @@ def complaint_note(*, complaint: Complaint, by: User, text: str) -> None:
     if not complaints_for_user(by).filter(pk=complaint.pk).exists():
         raise PermissionDenied
     _event(complaint, EventKind.NOTE, by=by, note=text, public=False)
+
+
+def complaint_place(*, complaint: Complaint, lat: float, lng: float, by: User) -> Complaint:
+    """Put a report about a place off the register on the map: one filed by address only (a hotline
+    call), or one whose point was wrong. The point decides the street or town; the department stays."""
+    with transaction.atomic():
+        locked = _lock(complaint)
+        _guard_handler(by, locked)
+        if locked.institution_id is not None:
+            raise ValidationError(
+                {"lat": _("This report is about an institution of the register; its place is known.")},
+                code="institution",
+            )
+        if locked.status not in (*OPEN, S.ANSWERED):
+            raise _refused(locked)
+        unit = unit_for_point(lat, lng)
+        locked.lat, locked.lng, locked.unit = lat, lng, unit
+        locked.save()
+        _event(
+            locked,
+            EventKind.PLACED,
+            by=by,
+            note=f"{unit.name} ({lat:.5f}, {lng:.5f})",
+            public=False,
+        )
+    return locked
 
 
 def complaint_institution_reply(*, complaint: Complaint, by: User, text: str) -> Complaint:

@@ -19,6 +19,7 @@ PUBLIC_ROUTES = {
     "institutions:detail",
     "institutions:photo",
     "core:healthz",
+    "core:readyz",
     "core:large_text",
     "accounts:login",
     "accounts:phone_login",
@@ -54,6 +55,10 @@ PUBLIC_ROUTES = {
     "open311:requests",
     "open311:request",
     "open311:discovery",
+    "open311:service",
+    "open311:token",
+    "open311:not_found",
+    "open311_not_found",
 }
 
 # Routes whose only purpose is a POST; a GET answers 405 and that is fine.

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from xml.etree import ElementTree
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -159,7 +160,8 @@ def test_services_are_one_per_category_with_every_field_of_the_spec(client, fmt)
                 assert isinstance(row[field], kind), (field, row[field])
         assert row["service_name"] == str(Category(row["service_code"]).label)
         assert row["description"] and row["keywords"]
-        assert str(row["metadata"]).lower() == "false"
+        # Every service has a definition: our own attributes (the place's name, a register id).
+        assert str(row["metadata"]).lower() == "true"
         assert row["type"] == "realtime"
         with translation.override("zh-hans"):
             assert row["group"] == translation.gettext("Childcare")  # 托育
@@ -593,3 +595,306 @@ def test_the_command_prints_a_key_once_that_files_until_it_is_revoked(client, ro
     call_command("open311_client", "revoke", "城市App", stdout=StringIO())
     assert post(client, api_key=key, **valid(place)).status_code == 403
     assert Complaint.objects.count() == 1
+
+
+# --- interoperability: what widely used clients send and ask ------------------------------------
+
+
+def test_a_post_may_carry_the_api_key_in_the_query_string(client, routing, place, api_key):
+    # A widely used client library appends api_key to the URL and sends the rest as the body.
+    response = client.post(
+        f"{BASE}requests.json?{urlencode({'api_key': api_key})}",
+        urlencode(valid(place)),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200, response.content
+    assert Complaint.objects.get().source == "12345热线"
+
+
+def test_a_wrong_api_key_in_the_query_string_is_still_refused(client, routing, place):
+    response = client.post(
+        f"{BASE}requests.json?api_key=not-a-key",
+        urlencode(valid(place)),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 403
+    assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_service_definition_lists_our_attributes(client, fmt):
+    response = client.get(f"{BASE}services/unlicensed.{fmt}")
+    assert response.status_code == 200, response.content
+    if fmt == "json":
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        data = response.json()
+        attributes = data["attributes"]
+    else:
+        tree = ElementTree.fromstring(response.content)  # noqa: S314 (our own response)
+        assert tree.tag == "service_definition"
+        data = {"service_code": tree.findtext("service_code")}
+        attributes = [{f.tag: f.text for f in a} for a in tree.findall("attributes/attribute")]
+    assert data["service_code"] == "unlicensed"
+    codes = {a["code"]: a for a in attributes}
+    assert set(codes) == {"place_name", "institution_id"}
+    for attribute in attributes:
+        assert {
+            "variable",
+            "code",
+            "datatype",
+            "required",
+            "datatype_description",
+            "order",
+            "description",
+        } <= set(attribute)
+        assert str(attribute["required"]).lower() == "false"
+        assert attribute["datatype"] in {"string", "number"}
+        assert attribute["description"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_unknown_service_definition_is_a_404_error(client, fmt):
+    response = client.get(f"{BASE}services/pothole.{fmt}")
+    assert response.status_code == 404
+    (error,) = errors_of(response, fmt)
+    assert str(error["code"]) == "404" and "pothole" in error["description"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_token_is_the_tracking_number_and_answers_with_its_request(client, file_complaint, fmt):
+    # A POST answers the service_request_id at once; a client that asks tokens/ with it is answered too.
+    number = file_complaint().complaint.tracking_number
+    response = client.get(f"{BASE}tokens/{number.lower()}.{fmt}")
+    assert response.status_code == 200, response.content
+    (row,) = parse(response, fmt, "service_requests", "request")
+    assert row == {"service_request_id": number, "token": number}
+
+
+def test_an_unknown_token_is_a_404_error(client, routing):
+    response = client.get(f"{BASE}tokens/TS20260101-99999.xml")
+    assert response.status_code == 404
+    (error,) = errors_of(response, "xml")
+    assert error["code"] == "404"
+
+
+@pytest.mark.parametrize(
+    "method, path, fmt",
+    [
+        ("get", "/open311/v2/", "json"),
+        ("get", "/open311/v2/requests/", "json"),
+        ("get", "/open311/v2/services/unlicensed/extra.xml", "xml"),
+        ("get", "/open311/v2/nothing-here.xml", "xml"),
+        ("post", "/open311/v2/requests/TS1/notes.json", "json"),
+        ("get", "/open311/", "json"),
+        ("get", "/open311/v3/services.xml", "xml"),
+    ],
+)
+def test_an_unknown_path_under_open311_is_a_404_error_in_the_standard_format(client, method, path, fmt):
+    response = getattr(client, method)(path)
+    assert response.status_code == 404
+    (error,) = errors_of(response, fmt)
+    assert str(error["code"]) == "404" and error["description"]
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_a_method_no_resource_takes_is_a_405_error_in_the_standard_format(client, method):
+    response = getattr(client, method)(f"{BASE}requests.xml")
+    assert response.status_code == 405
+    assert errors_of(response, "xml")[0]["code"] == "405"
+    assert set(response["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+def test_an_unexpected_failure_is_a_500_error_in_the_standard_format(client, monkeypatch):
+    def broken():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(open311, "_complaints", broken)
+    client.raise_request_exception = False
+    response = client.get(f"{BASE}requests.xml")
+    assert response.status_code == 500
+    (error,) = errors_of(response, "xml")
+    assert error["code"] == "500" and "database" not in error["description"]
+
+
+@pytest.mark.parametrize("phone", ["023-52212345", "02352212345", "(023)5221 2345", "+86 23 5221 2345"])
+def test_a_named_report_may_give_a_landline_with_its_area_code(client, routing, place, api_key, phone):
+    # A 12345 hotline forwards callers from landlines too; the handlers call them back there.
+    response = post(client, api_key=api_key, first_name="小明", last_name="王", phone=phone, **valid(place))
+    assert response.status_code == 200, response.content
+    complaint = Complaint.objects.get()
+    assert not complaint.anonymous
+    assert complaint.reporter_phone == "02352212345"
+
+
+def test_a_landline_gets_no_sms_but_a_mobile_does(
+    client, routing, place, api_key, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tuoyu.feedback import services
+
+    sent = []
+    monkeypatch.setattr(services, "send_sms", lambda *, recipient, **_: sent.append(recipient))
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, api_key=api_key, first_name="小明", last_name="王", phone="023-52212345", **valid(place))
+        post(client, api_key=api_key, first_name="小明", last_name="王", phone=PHONE, **valid(place))
+    assert Complaint.objects.count() == 2
+    assert sent == [PHONE]
+
+
+@pytest.mark.parametrize("phone", ["52212345", "12345", "023-1234"])
+def test_a_phone_number_without_an_area_code_or_too_short_is_a_400_error(
+    client, routing, place, api_key, phone
+):
+    response = post(client, api_key=api_key, first_name="小明", last_name="王", phone=phone, **valid(place))
+    assert response.status_code == 400
+    assert not Complaint.objects.exists()
+
+
+def test_a_description_may_have_the_standards_4000_characters_but_no_more(client, routing, place, api_key):
+    assert post(client, api_key=api_key, **valid(place, description="托" * 4000)).status_code == 200
+    assert len(Complaint.objects.get().description) == 4000
+    response = post(client, api_key=api_key, **valid(place, description="托" * 4001))
+    assert response.status_code == 400
+    assert Complaint.objects.count() == 1
+
+
+def test_dates_accept_a_lowercase_z(client, file_complaint):
+    recent = file_complaint().complaint
+    start = (timezone.now() - timedelta(days=1)).astimezone(UTC).strftime("%Y-%m-%dt%H:%M:%Sz")
+    assert numbers(get_requests(client, start_date=start)) == {recent.tracking_number}
+
+
+# --- read-only CORS -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["discovery.json", "services.xml", "services/food.json", "requests.json"])
+def test_reading_is_open_to_any_web_page_without_credentials(client, routing, path):
+    response = client.get(f"{BASE}{path}", HTTP_ORIGIN="https://map.example")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+
+
+def test_a_read_error_is_readable_by_a_web_page_too(client, routing):
+    response = client.get(f"{BASE}requests/TS1.json", HTTP_ORIGIN="https://map.example")
+    assert response.status_code == 404
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_preflight_allows_get_only(client):
+    response = client.options(
+        f"{BASE}requests.json",
+        HTTP_ORIGIN="https://map.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+    )
+    assert response.status_code in (200, 204)
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Allow-Methods"].replace(" ", "").split(",") == ["GET", "OPTIONS"]
+    assert "POST" not in response["Access-Control-Allow-Methods"]
+
+
+def test_a_post_is_not_opened_to_web_pages(client, routing, place, api_key):
+    response = post(client, api_key=api_key, **valid(place))
+    assert response.status_code == 200
+    assert "Access-Control-Allow-Origin" not in response
+
+
+# --- an address without a point ------------------------------------------------------------------
+
+
+def unplaced(place, **extra):
+    data = valid(place, address_string="开州区汉丰街道滨湖路12号3楼", **extra)
+    del data["lat"], data["long"]
+    return data
+
+
+def test_an_address_without_a_point_is_routed_and_waits_to_be_placed_on_the_map(
+    client, routing, place, api_key, kaizhou
+):
+    from tuoyu.feedback.services import routing_rule
+
+    response = post(client, api_key=api_key, **unplaced(place))
+    assert response.status_code == 200, response.content
+    complaint = Complaint.objects.get()
+    assert complaint.address == "开州区汉丰街道滨湖路12号3楼"
+    assert complaint.lat is None and complaint.lng is None
+    assert complaint.needs_placing
+    # Routed by category like any report; the street or town is unknown, so it is the district's.
+    assert complaint.department == routing_rule("unlicensed").department
+    assert complaint.unit == kaizhou
+    assert complaint.status == "assigned"
+
+
+def test_an_unplaced_request_shows_no_point_and_not_the_typed_address_to_the_public(
+    client, routing, place, api_key, kaizhou
+):
+    post(client, api_key=api_key, **unplaced(place))
+    (public,) = get_requests(client)
+    assert public["lat"] is None and public["long"] is None
+    assert public["address"] == kaizhou.name
+    (xml,) = get_requests(client, "xml")
+    assert xml["lat"] == "" and xml["address"] == kaizhou.name
+    (keyed,) = get_requests(client, api_key=api_key)
+    assert keyed["address"] == "开州区汉丰街道滨湖路12号3楼"
+
+
+def test_a_handler_places_an_unplaced_report_on_the_map(client, routing, place, api_key, reviewer, hanfeng):
+    from tuoyu.feedback.models import ComplaintEvent
+
+    post(client, api_key=api_key, **unplaced(place))
+    complaint = Complaint.objects.get()
+    client.force_login(reviewer)
+    page = client.get(f"/complaints/{complaint.pk}/")
+    assert page.status_code == 200
+    assert f"/complaints/{complaint.pk}/place/" in page.content.decode()
+    response = client.post(f"/complaints/{complaint.pk}/place/", {"lat": place["lat"], "lng": place["lng"]})
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert (complaint.lat, complaint.lng) == (place["lat"], place["lng"])
+    assert complaint.unit == hanfeng and not complaint.needs_placing
+    event = ComplaintEvent.objects.filter(complaint=complaint, kind="placed").get()
+    assert event.by == reviewer and not event.public
+    assert (
+        f"/complaints/{complaint.pk}/place/"
+        not in client.get(f"/complaints/{complaint.pk}/").content.decode()
+    )
+
+
+def test_placing_outside_the_district_or_by_someone_else_is_refused(
+    client, routing, place, api_key, reviewer, street_officer
+):
+    from tuoyu.feedback.services import complaint_place
+
+    post(client, api_key=api_key, **unplaced(place))
+    complaint = Complaint.objects.get()
+    client.force_login(reviewer)
+    response = client.post(f"/complaints/{complaint.pk}/place/", {"lat": 39.9042, "lng": 116.4074})
+    assert response.status_code == 302  # back to the case, with the reason as a message
+    complaint.refresh_from_db()
+    assert complaint.lat is None
+    with pytest.raises(PermissionDenied):
+        complaint_place(complaint=complaint, lat=place["lat"], lng=place["lng"], by=street_officer)
+
+
+def test_an_institutions_case_cannot_be_placed(file_complaint, reviewer, place):
+    from django.core.exceptions import ValidationError
+
+    from tuoyu.feedback.services import complaint_place
+
+    complaint = file_complaint().complaint
+    with pytest.raises(ValidationError):
+        complaint_place(complaint=complaint, lat=place["lat"], lng=place["lng"], by=reviewer)
+
+
+# --- a place off the register on public Open311 --------------------------------------------------
+
+
+def test_a_place_off_the_register_shows_the_public_its_street_or_town_not_the_typed_address(
+    client, unlicensed, api_key, hanfeng
+):
+    (public,) = get_requests(client)
+    assert public["address"] == hanfeng.name
+    assert "某小区" not in str(public)
+    (one,) = get_requests(client, "xml", path=f"requests/{unlicensed.tracking_number}")
+    assert one["address"] == hanfeng.name
+    (keyed,) = get_requests(client, api_key=api_key)
+    assert keyed["address"] == "汉丰街道某小区3栋"
