@@ -40,7 +40,8 @@ def _wants_json(request) -> bool:
 def needs_second_factor(user) -> bool:
     """Government staff and anyone who can open the Django admin sign in with a password and a TOTP code.
 
-    Families (SMS code) and institution accounts are not required to: see docs/architecture.md.
+    Families (SMS code) and institution accounts are not required to: they see only their own family's
+    or institution's data, and a second factor would keep grandparents and small nurseries out.
     """
     if not getattr(user, "is_authenticated", False):
         return False
