@@ -19,7 +19,6 @@ PUBLIC_ROUTES = {
     "institutions:detail",
     "institutions:photo",
     "core:healthz",
-    "core:readyz",
     "core:large_text",
     "accounts:login",
     "accounts:phone_login",
