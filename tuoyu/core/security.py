@@ -97,8 +97,8 @@ class RequestSizeLimitMiddleware:
                 "core/request_too_large.html", {"message": message, "limit": megabytes}, request=request
             )
             response = HttpResponse(html, status=413)
-        # The unread body is still on the socket: the connection cannot carry another request.
-        response["Connection"] = "close"
+        # No "Connection: close" here: WSGI forbids hop-by-hop headers (wsgiref raises). gunicorn's sync
+        # workers close the connection after every response anyway, so the unread body is dropped.
         return response
 
 
