@@ -46,7 +46,9 @@ serve:
 	@# Idempotent: a checkout seeded before complaints existed gets the routing table and demo cases too.
 	@$(PY) manage.py load_routing --if-empty
 	@$(PY) manage.py seed_feedback_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with the message worker beside it  (Ctrl-C stops both)"
+	@# SMS and email leave only through the worker, never inside a request; the trap stops it with runserver.
+	$(PY) manage.py send_outbox --loop & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed

@@ -51,6 +51,7 @@ def phone_code_request(*, phone: str) -> PhoneCode:
         recipient=phone,
         body=_("Your sign-in code is %(code)s, valid for %(minutes)s minutes. Do not share it.")
         % {"code": code, "minutes": minutes},
+        secret=code,
     )
     return record
 

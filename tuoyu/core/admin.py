@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import CalendarDay, OutboxMessage
+from .notifications import outbox_retry
 
 
 @admin.register(OutboxMessage)
@@ -16,9 +18,25 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "last_error",
+        "next_attempt_at",
         "created_at",
         "sent_at",
     ]
+    actions = ["retry"]
+
+    @admin.action(description=_("Send the selected abandoned messages again"))
+    def retry(self, request, queryset):
+        count = outbox_retry(messages=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d abandoned message will be sent again.",
+                "%(count)d abandoned messages will be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(CalendarDay)

@@ -20,6 +20,9 @@ class OutboxMessage(models.Model):
     recipient = models.CharField(max_length=200)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
+    # What the body becomes once the provider has it: the same text with its secret (a sign-in code, a
+    # 马上查 query code) masked. Empty when the message holds no secret.
+    redacted_body = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)

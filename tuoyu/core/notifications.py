@@ -1,9 +1,12 @@
 """Outward messages (SMS and email) through configurable adapters, with an outbox that makes them
-reliable: every message is a row first, leaves only after the caller's transaction commits, is retried
-with growing pauses when the provider fails, and is claimed by exactly one sender so it is never sent
-twice. Development and tests never reach a network.
+reliable: every message is a row written in the caller's transaction, and only a worker process hands it
+to the provider, so a slow or broken provider never holds a web request (a family would see an error for
+a booking that was saved). The worker retries with growing pauses when the provider fails, and a message
+is claimed by exactly one sender so it is never sent twice, however many workers run. A message holding a
+secret (a sign-in code, a 马上查 query code) keeps it readable only until the provider has it.
+Development and tests never reach a network.
 
-`manage.py send_outbox` delivers what is due (run it from cron, or `--loop` as a service).
+`manage.py send_outbox --loop` is the worker (`make run` starts it beside the web server).
 """
 
 import logging
@@ -53,15 +56,23 @@ def _backend(channel: str):
     return import_string(path)()
 
 
+def _due(now) -> Q:
+    """New messages, failed ones whose pause is over, and those of a sender that died mid-send."""
+    return (
+        Q(status=OutboxMessage.Status.PENDING)
+        | Q(status=OutboxMessage.Status.FAILED, next_attempt_at__lte=now)
+        | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    )
+
+
 def _claim(pk: int) -> bool:
     """Take the message for this sender. One conditional UPDATE: atomic on every database, so of two
-    senders racing for the same row exactly one wins."""
+    senders racing for the same row exactly one wins. The condition is the same as the due list's: a
+    sender that read the list before another one failed the message must not retry it at once, which
+    would hammer a provider that is down."""
     now = timezone.now()
-    claimable = Q(status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED]) | Q(
-        status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
-    )
     return (
-        OutboxMessage.objects.filter(claimable, pk=pk).update(
+        OutboxMessage.objects.filter(_due(now), pk=pk).update(
             status=OutboxMessage.Status.SENDING, claimed_at=now
         )
         == 1
@@ -83,6 +94,7 @@ def deliver(pk: int) -> bool:
             _backend(message.channel).send(recipient=message.recipient, body=message.body)
     except Exception as exc:  # noqa: BLE001 - any provider failure must leave the row to retry
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        logger.warning("Outbox message %s failed (attempt %s): %s", pk, message.attempts, message.last_error)
         if message.attempts >= MAX_ATTEMPTS:
             message.status = OutboxMessage.Status.ABANDONED
             logger.error(
@@ -99,38 +111,74 @@ def deliver(pk: int) -> bool:
     else:
         message.status = OutboxMessage.Status.SENT
         message.sent_at = timezone.now()
+        if message.redacted_body:
+            # The recipient has the code now; nobody reading the database or the admin needs it.
+            message.body, message.redacted_body = message.redacted_body, ""
         sent = True
-    message.save(update_fields=["attempts", "status", "last_error", "sent_at", "next_attempt_at"])
+    message.save(
+        update_fields=[
+            "attempts",
+            "status",
+            "last_error",
+            "sent_at",
+            "next_attempt_at",
+            "body",
+            "redacted_body",
+        ]
+    )
     return sent
 
 
 def deliver_due(*, limit: int = 200) -> int:
-    """Send what is due: new messages whose on-commit send was missed, and failed ones whose pause is over."""
-    now = timezone.now()
-    due = (
-        Q(status=OutboxMessage.Status.PENDING)
-        | Q(status=OutboxMessage.Status.FAILED, next_attempt_at__lte=now)
-        | Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
-    )
+    """Send what is due, oldest first; the worker calls this every few seconds."""
     ids = list(
-        OutboxMessage.objects.filter(due).order_by("created_at", "id").values_list("id", flat=True)[:limit]
+        OutboxMessage.objects.filter(_due(timezone.now()))
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:limit]
     )
     return sum(deliver(pk) for pk in ids)
 
 
-def _queue(*, channel: str, recipient: str, body: str, subject: str = "") -> OutboxMessage:
-    message = OutboxMessage.objects.create(channel=channel, recipient=recipient, body=body, subject=subject)
-    transaction.on_commit(lambda: deliver(message.pk))
-    return message
+def redact(body: str, secret: str) -> str:
+    """The body with every occurrence of the secret masked, so the rest stays readable for support."""
+    if not secret or secret not in body:
+        # A caller that names a secret the text does not contain has a bug; fail before writing anything.
+        raise ValueError("the secret to redact is not in the message body")
+    return body.replace(secret, "*" * len(secret))
 
 
-def send_sms(*, recipient: str, body: str) -> OutboxMessage:
-    """Write the message in the caller's transaction and send it only once that commits."""
-    return _queue(channel=OutboxMessage.Channel.SMS, recipient=recipient, body=body)
+def _queue(*, channel: str, recipient: str, body: str, subject: str = "", secret: str = "") -> OutboxMessage:
+    """Only a row: it commits or rolls back with the caller's transaction, and the worker sends it."""
+    return OutboxMessage.objects.create(
+        channel=channel,
+        recipient=recipient,
+        body=body,
+        subject=subject,
+        redacted_body=redact(body, secret) if secret else "",
+    )
+
+
+def send_sms(*, recipient: str, body: str, secret: str = "") -> OutboxMessage:
+    """Queue an SMS; the worker sends it once the caller's transaction has committed. `secret` is the
+    part of the body (a code) that must not stay readable in the database once the message is sent."""
+    return _queue(channel=OutboxMessage.Channel.SMS, recipient=recipient, body=body, secret=secret)
 
 
 def send_email(*, recipient: str, subject: str, body: str) -> OutboxMessage:
     return _queue(channel=OutboxMessage.Channel.EMAIL, recipient=recipient, body=body, subject=subject)
+
+
+@transaction.atomic
+def outbox_retry(*, messages) -> int:
+    """Put abandoned messages back in the queue (an administrator's decision after a long provider
+    outage): they get a fresh set of attempts and are due at once. Sent or in-flight ones are left alone,
+    so a retry can never send a message twice."""
+    return messages.filter(status=OutboxMessage.Status.ABANDONED).update(
+        status=OutboxMessage.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        claimed_at=None,
+    )
 
 
 def notify_person(person, *, subject: str, body: str) -> None:

@@ -354,9 +354,9 @@ def _tell(users, text: str) -> None:
         notify_person(user, subject=_("Complaint or report"), body=text)
 
 
-def _tell_reporter(complaint: Complaint, text: str) -> None:
+def _tell_reporter(complaint: Complaint, text: str, *, secret: str = "") -> None:
     if complaint.reporter_phone and is_mobile(complaint.reporter_phone):
-        send_sms(recipient=complaint.reporter_phone, body=text)
+        send_sms(recipient=complaint.reporter_phone, body=text, secret=secret)
 
 
 # --- filing -------------------------------------------------------------------------------------
@@ -525,6 +525,7 @@ def _after_filing(complaint: Complaint, code: str, rule: RoutingRule | None) -> 
                     "Answer expected by %(due)s."
                 )
                 % {"number": complaint.tracking_number, "code": code, "due": complaint.answer_due_on},
+                secret=code,  # the query code opens the case on 马上查: kept readable only until sent
             )
         text = _("New %(category)s report %(number)s, to acknowledge by %(due)s.") % {
             "category": complaint.get_category_display(),

@@ -7,8 +7,9 @@ from django.test import override_settings
 from tuoyu.accounts.models import PhoneCode, User
 from tuoyu.accounts.services import phone_code_request, phone_code_verify
 from tuoyu.core.models import OutboxMessage
+from tuoyu.core.notifications import deliver_due
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the SMS leaves only after commit
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker sees only committed messages
 
 
 def _last_code(phone: str) -> str:
@@ -20,10 +21,12 @@ def test_a_family_signs_in_with_a_code_sent_by_sms(client):
     response = client.post("/accounts/login/phone/", {"phone": "138 0013 8000"})
     assert response.status_code == 200
     message = OutboxMessage.objects.get()
-    assert message.recipient == "13800138000" and message.status == OutboxMessage.Status.SENT
-    response = client.post(
-        "/accounts/login/phone/", {"phone": "13800138000", "code": _last_code("13800138000")}
-    )
+    assert message.recipient == "13800138000" and message.status == OutboxMessage.Status.PENDING
+    code = _last_code("13800138000")  # the row is readable until the worker sends it
+    assert deliver_due() == 1
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT and code not in message.body
+    response = client.post("/accounts/login/phone/", {"phone": "13800138000", "code": code})
     assert response.status_code == 302
     user = User.objects.get(phone="13800138000")
     assert user.role == "family" and not user.has_usable_password()
@@ -91,6 +94,7 @@ def test_a_malformed_number_gets_a_message_and_no_sms(client):
 def test_a_failed_sms_is_kept_for_retry_not_lost(settings):
     settings.TUOYU_SMS_BACKEND = "tuoyu.accounts.tests.test_sign_in.BrokenSms"
     phone_code_request(phone="13800138000")
+    deliver_due()
     message = OutboxMessage.objects.get()
     assert (
         message.status == OutboxMessage.Status.FAILED
