@@ -240,3 +240,7 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" 
 TUOYU_OTP_TTL_SECONDS = 300
 TUOYU_OTP_MAX_PER_HOUR = 5
 TUOYU_OTP_MAX_ATTEMPTS = 5
+# Retention (manage.py purge_retention, daily): sent message bodies are blanked after this many days.
+TUOYU_OUTBOX_RETENTION_DAYS = env_int("TUOYU_OUTBOX_RETENTION_DAYS", 30)
+# Audit logs (changes, reads of personal data, sign-ins) are kept this long; at least 183 (网络安全法 §21).
+TUOYU_AUDIT_RETENTION_DAYS = env_int("TUOYU_AUDIT_RETENTION_DAYS", 365)

@@ -7,5 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        # Registers the check that refuses field-encryption keys unable to read the stored data.
-        from . import checks  # noqa: F401
+        # Register the system checks: an audit retention below six months (retention) and
+        # field-encryption keys unable to read the stored data (checks).
+        from . import checks, retention  # noqa: F401

@@ -51,11 +51,13 @@ def test_the_daily_run_escalates_an_overdue_case_once_and_closes_an_unrated_answ
     assert Complaint.objects.get(pk=unrated.pk).status == ComplaintStatus.CLOSED
 
 
-def test_the_daily_run_forgets_failed_look_ups_older_than_a_day(routing):
+def test_the_daily_purge_forgets_failed_look_ups_older_than_a_day(routing):
     from tuoyu.feedback.models import LookupAttempt
 
     old = LookupAttempt.objects.create(client_hash="a")
     LookupAttempt.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=2))
     recent = LookupAttempt.objects.create(client_hash="b")
-    call_command("complaint_deadlines", stdout=StringIO())
+    out = StringIO()
+    call_command("purge_retention", stdout=out)
+    assert "failed 马上查 look-ups: 1" in out.getvalue()
     assert list(LookupAttempt.objects.values_list("pk", flat=True)) == [recent.pk]
