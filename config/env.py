@@ -33,10 +33,16 @@ def database_from_env(default_sqlite: Path) -> dict:
     if config["ENGINE"] == "django.db.backends.postgresql":
         # psycopg 3's pool via Django's OPTIONS["pool"]; CONN_MAX_AGE must stay 0 with it.
         config["CONN_MAX_AGE"] = 0
-        config.setdefault("OPTIONS", {})["pool"] = {
+        options = config.setdefault("OPTIONS", {})
+        # Fail fast when the database is down or every connection is busy: a request waits at most
+        # DB_POOL_TIMEOUT seconds for a connection (psycopg_pool's default is 30, and retries made it
+        # minutes), then answers 503 (tuoyu/core/availability.py) instead of holding the worker.
+        options["pool"] = {
             "min_size": 1,
             "max_size": int(os.environ.get("DB_POOL_MAX", "8")),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "5")),
         }
+        options.setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3")))
     else:
         # A busy timeout keeps concurrent dev-server requests from failing with "database is locked".
         config.setdefault("OPTIONS", {})["timeout"] = 20

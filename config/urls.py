@@ -90,4 +90,5 @@ urlpatterns = [
 handler400 = "tuoyu.core.api.bad_request"
 handler403 = "tuoyu.core.api.permission_denied"
 handler404 = "tuoyu.core.api.page_not_found"
-handler500 = "tuoyu.core.api.server_error"
+# A database outage is a 503 "try again shortly"; any other error goes on to tuoyu.core.api.server_error.
+handler500 = "tuoyu.core.availability.server_error"

@@ -203,11 +203,27 @@ CONTENT_SECURITY_POLICY = {
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# Everything to stderr (the process manager keeps it), in development too. django.request logs every 500
+# with its traceback and every 4xx (403, 404) as one warning line; django.security logs refused CSRF
+# tokens and bad hosts. Not propagated: Django's own "django" handlers would print them a second time.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"tuoyu": {"handlers": ["console"], "level": "INFO"}},
+    "filters": {"traceback_only_for_5xx": {"()": "tuoyu.core.logfilters.TracebackOnlyForServerErrors"}},
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["traceback_only_for_5xx"],
+        },
+    },
+    "loggers": {
+        "tuoyu": {"handlers": ["console"], "level": "INFO"},
+        "django.request": {"handlers": ["requests"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["requests"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # --- The platform's own configuration -------------------------------------------------------------

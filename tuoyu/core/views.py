@@ -1,8 +1,10 @@
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db import connection
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from .access import public
+from .availability import DATABASE_DOWN
 from .middleware import LARGE_TEXT_COOKIE
 
 
@@ -11,6 +13,20 @@ from .middleware import LARGE_TEXT_COOKIE
 def healthz(request):
     """Trivial liveness endpoint; `make bench` also uses it as the baseline rate."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@public
+@require_GET
+def readyz(request):
+    """Readiness for the load balancer: can this process reach the database? /healthz stays trivial so a
+    database outage does not make the orchestrator restart healthy web processes."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DATABASE_DOWN:
+        return JsonResponse({"database": "unavailable"}, status=503)
+    return JsonResponse({"database": "ok"})
 
 
 def _safe_next(request) -> str:
