@@ -54,7 +54,18 @@ def error_codes(*, public: bool, unsafe: bool, has_path_parameter: bool) -> list
     return codes
 
 
+# A time of day as DRF writes it ("08:00:00", "08:00"). OpenAPI's `format: time` means RFC 3339's full-time,
+# which needs a UTC offset, so validators refused every opening hour the API answered.
+LOCAL_TIME = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"}
+
+
 class AutoSchema(openapi.AutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.TimeField) and schema.get("format") == "time":
+            schema = {**{k: v for k, v in schema.items() if k != "format"}, **LOCAL_TIME}
+        return schema
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = error_codes(
