@@ -246,7 +246,7 @@ def test_a_secret_missing_from_the_text_is_refused_before_anything_is_written():
         notifications.redact("验证码 123456", "654321")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker runs outside any transaction, like the real one
 def test_the_worker_keeps_going_after_a_failed_pass_and_stops_cleanly_on_sigterm(settings, monkeypatch):
     import os
     import signal
@@ -261,9 +261,10 @@ def test_the_worker_keeps_going_after_a_failed_pass_and_stops_cleanly_on_sigterm
         passes.append(1)
         if len(passes) == 1:
             raise notifications.OutboxMessage.DoesNotExist("the database went away")
-        sent = notifications.deliver_due()
-        os.kill(os.getpid(), signal.SIGTERM)  # what systemd or `make run`'s trap sends
-        return sent
+        try:
+            return notifications.deliver_due()
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)  # what systemd or `make run`'s trap sends
 
     monkeypatch.setattr(send_outbox, "deliver_due", one_pass)
     saved = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
