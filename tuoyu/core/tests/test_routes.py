@@ -19,6 +19,7 @@ PUBLIC_ROUTES = {
     "institutions:detail",
     "institutions:photo",
     "core:healthz",
+    "core:readyz",
     "core:large_text",
     "accounts:login",
     "accounts:phone_login",
