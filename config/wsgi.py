@@ -12,9 +12,12 @@ application = get_wsgi_application()
 # Refuse to serve with keys that cannot read the stored ID numbers: better one clear start-up error in
 # the service log than a 500 on every page that shows one.
 from tuoyu.core.crypto import check_keys  # noqa: E402 - needs the apps loaded above
+from tuoyu.core.retention import audit_retention_days  # noqa: E402
 
 if problems := check_keys():
     raise ImproperlyConfigured("\n".join(problems))
+# gunicorn runs no system checks: an audit retention below six months (网络安全法 §21) stops it here.
+audit_retention_days()
 # With gunicorn --preload this runs in the master: workers forked from it must not share its
 # connection or the pool's threads, so both go and each worker opens its own.
 for conn in connections.all(initialized_only=True):

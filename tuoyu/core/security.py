@@ -144,7 +144,11 @@ class StaffSessionMiddleware:
         next_path = request.get_full_path()
         logout(request)
         if _wants_json(request):
-            return JsonResponse({"detail": message, "message": message}, status=401)
+            from .api import AUTHENTICATE_HEADER  # api.py is imported by settings; keep it out of import time
+
+            response = JsonResponse({"detail": message, "message": message}, status=401)
+            response["WWW-Authenticate"] = AUTHENTICATE_HEADER
+            return response
         messages.warning(request, message)
         query = urlencode({"next": next_path})
         return redirect(f"{reverse(settings.LOGIN_URL)}?{query}")

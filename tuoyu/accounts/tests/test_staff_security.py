@@ -208,6 +208,8 @@ def test_an_idle_staff_session_gets_json_401_from_the_api(client, reviewer):
     _idle(client, 31)
     response = client.get("/api/v1/regions/")
     assert response.status_code == 401 and "30" in response.json()["message"]
+    # A 401 names how to authenticate, like every other 401 of the API (RFC 9110 §15.5.2).
+    assert response["WWW-Authenticate"] == 'Session realm="api"'
 
 
 def test_a_staff_session_with_activity_within_thirty_minutes_goes_on(client, reviewer):

@@ -107,6 +107,14 @@ def test_the_web_server_refuses_to_start_when_the_keys_cannot_read_the_data(sett
         importlib.import_module("config.wsgi")
 
 
+def test_the_web_server_refuses_to_start_with_an_audit_retention_below_six_months(settings, db):
+    # gunicorn runs no system checks, so wsgi.py itself must stop on the legal floor (网络安全法 §21).
+    settings.TUOYU_AUDIT_RETENTION_DAYS = 90
+    sys.modules.pop("config.wsgi", None)
+    with pytest.raises(ImproperlyConfigured, match="TUOYU_AUDIT_RETENTION_DAYS"):
+        importlib.import_module("config.wsgi")
+
+
 def test_production_refuses_to_start_without_field_keys(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("TUOYU_FIELD_KEYS", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(
