@@ -154,7 +154,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return value
 
     def get_page_size(self, request) -> int:
-        return self._number(request, self.page_size_query_param, default=self.page_size, maximum=MAX_PAGE_SIZE)
+        return self._number(
+            request, self.page_size_query_param, default=self.page_size, maximum=MAX_PAGE_SIZE
+        )
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -237,4 +239,3 @@ def server_error(request, template_name="500.html"):
     if is_api(request):
         return _json_error(500, _("Something went wrong on our side. Please try again later."))
     return defaults.server_error(request, template_name=template_name)
-
