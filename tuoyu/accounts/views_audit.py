@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from tuoyu.core.access import role_required
 from tuoyu.core.excel import xlsx_response
+from tuoyu.core.http import query_without_page
 
 from .models import AccessKind, Role
 from .selectors import ACCESS_LOG_PAGE_SIZE, AccessLogFilters, access_log_search
@@ -51,12 +52,6 @@ class AccessLogFilterForm(forms.Form):
         )
 
 
-def _filter_query(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @role_required(*AUDITORS)
 def access_log(request):
     form = AccessLogFilterForm(request.GET)
@@ -69,7 +64,7 @@ def access_log(request):
         {
             "form": form,
             "page": page,
-            "filter_query": _filter_query(request),
+            "filter_query": query_without_page(request),
             "filtered": any(request.GET.get(name) for name in form.fields),
         },
     )

@@ -22,3 +22,10 @@ def client_ip(request: HttpRequest) -> str:
         # Fewer hops than configured: the request did not come through all our proxies.
         return remote
     return forwarded[-proxies]
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The request's filters as a query string without `page`: what a pager and an Excel link carry."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

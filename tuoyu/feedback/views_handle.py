@@ -20,6 +20,7 @@ from tuoyu.core.access import role_required
 from tuoyu.core.excel import xlsx_response
 from tuoyu.core.files import EXTENSIONS, serve_private
 from tuoyu.core.forms import add_service_errors
+from tuoyu.core.http import query_without_page
 from tuoyu.core.workdays import deadline_status
 
 from . import services
@@ -71,13 +72,6 @@ INSTITUTION_FIELDS = (
 # --- the queue -----------------------------------------------------------------------------------
 
 
-def _filter_query(request) -> str:
-    """The filters of this request as a query string, for the pager and the Excel link."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @role_required(*VIEWERS)
 def queue(request):
     form = QueueFilterForm(request.GET)
@@ -93,7 +87,7 @@ def queue(request):
             "form": form,
             "page": page,
             "counts": queue_counts(qs, on=on),
-            "filter_query": _filter_query(request),
+            "filter_query": query_without_page(request),
             "filtered": any(request.GET.get(name) for name in form.fields if name != "status"),
         },
     )

@@ -15,6 +15,7 @@ from tuoyu.core.excel import xlsx_response
 from tuoyu.core.files import serve_private
 from tuoyu.core.forms import add_service_errors
 from tuoyu.core.geo import to_map_crs
+from tuoyu.core.http import query_without_page
 from tuoyu.regions.selectors import area_unit, grassroots_units, latest_population_year, population_total
 
 from . import services
@@ -107,8 +108,6 @@ def search(request):
         lat, lng = to_map_crs(params.near[0], params.near[1], crs)
         center = {"lat": lat, "lng": lng}
     area = area_unit()
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "institutions/search.html",
@@ -122,7 +121,7 @@ def search(request):
             else None,
             "map": map_settings(),
             "units": grassroots_units(area),
-            "querystring": query.urlencode(),
+            "querystring": query_without_page(request),
             "age_groups": AgeGroup,
         },
         status=200 if result is not None else 400,
