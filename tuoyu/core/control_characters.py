@@ -19,7 +19,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .text import has_control_characters
+from .text import has_control_characters, xml_safe
 
 JSON_TYPES = ("application/json",)
 
@@ -77,7 +77,8 @@ def _open311_errors(request, description: str) -> HttpResponse:
         errors = ElementTree.Element("errors")
         error = ElementTree.SubElement(errors, "error")
         ElementTree.SubElement(error, "code").text = "400"
-        ElementTree.SubElement(error, "description").text = description
+        # The field's name is in the description, and a name can hold the very character refused.
+        ElementTree.SubElement(error, "description").text = xml_safe(description)
         body = '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(errors, encoding="unicode")
         return HttpResponse(body, content_type="text/xml; charset=utf-8", status=400)
     return JsonResponse(

@@ -108,6 +108,17 @@ def test_an_open311_post_with_a_control_character_is_a_400_in_open311s_error_for
     assert _complaints() == 0
 
 
+def test_a_control_character_in_a_field_name_still_gives_readable_xml(client, routing, hanfeng, api_key):
+    # The refusal names the field; when the name itself holds the character, the XML must still parse.
+    data = _open311_post(hanfeng, api_key)
+    data["attribute[x\x02]"] = "1"
+    response = client.post(f"{OPEN311}requests.xml", data)
+    assert response.status_code == 400
+    tree = ElementTree.fromstring(response.content)  # noqa: S314 (our own response)
+    assert tree.find("error/code").text == "400"
+    assert _complaints() == 0
+
+
 def test_the_same_open311_post_without_the_control_character_files_a_report(
     client, routing, hanfeng, api_key
 ):
