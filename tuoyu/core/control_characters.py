@@ -11,15 +11,15 @@ Text stored before this check, or written outside requests, is made safe at outp
 
 import json
 from itertools import chain
-from xml.etree import ElementTree
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .text import has_control_characters, xml_safe
+from .http import open311_error
+from .text import has_control_characters
 
 JSON_TYPES = ("application/json",)
 
@@ -71,25 +71,6 @@ def refused_field(request) -> str | None:
     return None
 
 
-def _open311_errors(request, description: str) -> HttpResponse:
-    # The spec's error list, in the format the path asks for (requests.xml, services.json, ...).
-    if request.path.endswith(".xml"):
-        errors = ElementTree.Element("errors")
-        error = ElementTree.SubElement(errors, "error")
-        ElementTree.SubElement(error, "code").text = "400"
-        # The field's name is in the description, and a name can hold the very character refused.
-        ElementTree.SubElement(error, "description").text = xml_safe(description)
-        body = '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(errors, encoding="unicode")
-        return HttpResponse(body, content_type="text/xml; charset=utf-8", status=400)
-    return JsonResponse(
-        [{"code": 400, "description": description}],
-        safe=False,
-        status=400,
-        content_type="application/json; charset=utf-8",
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
 class ControlCharactersMiddleware:
     """Answers 400, and lets nothing reach a view, when a request's text holds a control character."""
 
@@ -106,7 +87,7 @@ class ControlCharactersMiddleware:
             "Nothing was saved; remove it and send again."
         ) % {"field": field}
         if request.path.startswith("/open311/"):
-            return _open311_errors(request, message)
+            return open311_error(request, status=400, description=message)
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message, "message": message}, status=400)
         return render(request, "core/control_characters.html", status=400)

@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
+from .http import open311_error
+
 # Routes an unverified staff user may still open: the second-factor pages themselves, signing out, and
 # the display preferences of the layout those pages are drawn in.
 OTP_EXEMPT_ROUTES = frozenset(
@@ -89,7 +91,7 @@ class RequestSizeLimitMiddleware:
             "limit": megabytes
         }
         if request.path.startswith("/open311/"):
-            response = JsonResponse([{"code": 413, "description": message}], status=413, safe=False)
+            response = open311_error(request, status=413, description=message)
         elif _wants_json(request):
             response = JsonResponse({"detail": message, "message": message}, status=413)
         else:

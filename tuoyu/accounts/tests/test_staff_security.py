@@ -8,6 +8,7 @@ second factor for staff on force_login, like a staff member's phone would.
 import io
 import re
 import time
+from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
@@ -318,6 +319,13 @@ def test_it_refuses_a_50_mb_open311_request_in_open311_form():
     response = _post_huge("/open311/v2/requests.json")
     assert response.status_code == 413
     assert response.json()[0]["code"] == 413 and response.json()[0]["description"]
+
+
+def test_it_refuses_a_50_mb_open311_xml_request_in_open311_xml():
+    response = _post_huge("/open311/v2/requests.xml")
+    assert response.status_code == 413 and response["Content-Type"] == "text/xml; charset=utf-8"
+    tree = ElementTree.fromstring(response.content)  # noqa: S314 (our own response)
+    assert tree.tag == "errors" and tree.find("error/code").text == "413"
 
 
 def test_the_complaint_forms_may_carry_six_full_size_photos():
