@@ -33,6 +33,10 @@ OTP_EXEMPT_ROUTES = frozenset(
 # Rewritten on every staff request: one session write per request for a few dozen officials is cheap,
 # and it keeps a page's query count the same from one request to the next (the list pages' tests pin it).
 LAST_SEEN_SESSION_KEY = "tuoyu_last_seen"
+# The last-seen stamp is rewritten at most once a minute: a page that loads five PDF frames at once would
+# otherwise write the session six times concurrently (needless writes on PostgreSQL, "table is locked"
+# and a 400 on SQLite's shared test database). A minute is nothing against a 30-minute limit.
+LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 def _wants_json(request) -> bool:
@@ -120,7 +124,8 @@ class StaffSessionMiddleware:
             idle_limit = settings.TUOYU_STAFF_IDLE_MINUTES * 60
             if last_seen is not None and now - last_seen > idle_limit:
                 return self.expired(request)
-            request.session[LAST_SEEN_SESSION_KEY] = now
+            if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
+                request.session[LAST_SEEN_SESSION_KEY] = now
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

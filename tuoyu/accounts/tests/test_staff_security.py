@@ -221,6 +221,19 @@ def test_a_staff_session_with_activity_within_thirty_minutes_goes_on(client, rev
     assert time.time() - client.session[LAST_SEEN_SESSION_KEY] < 5
 
 
+def test_requests_within_a_minute_do_not_rewrite_the_staff_session(client, reviewer):
+    """Concurrent frames of one page must not each write the session (a 400 on SQLite, needless writes)."""
+    from django.contrib.sessions.models import Session
+
+    client.force_login(reviewer)
+    client.get("/accounts/me/")
+    stamp = client.session[LAST_SEEN_SESSION_KEY]
+    stored = Session.objects.get(pk=client.session.session_key).session_data
+    assert client.get("/accounts/me/").status_code == 200
+    assert client.session[LAST_SEEN_SESSION_KEY] == stamp
+    assert Session.objects.get(pk=client.session.session_key).session_data == stored
+
+
 def test_a_family_session_has_no_thirty_minute_limit(client, family):
     client.force_login(family)
     client.get("/accounts/me/")
