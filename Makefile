@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run setup test lint bench serve messages system-packages clean backup
+.PHONY: run setup test lint bench serve messages schema system-packages clean backup
 
 run: setup serve
 
@@ -58,6 +58,10 @@ lint: $(VENV)/.installed
 test: $(VENV)/.installed node_modules/.installed var/.i18n system-packages lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q
+
+# The committed API contract (tuoyu/core/tests/test_schema_contract.py compares against it).
+schema: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py spectacular --file docs/api/openapi.yaml
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=e2e --ignore=bench --ignore=test-results
