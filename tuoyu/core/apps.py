@@ -9,4 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Register the system checks: an audit retention below six months (retention) and
         # field-encryption keys unable to read the stored data (checks).
-        from . import checks, retention  # noqa: F401
+        from . import checks, counts, retention  # noqa: F401
+
+        # Every app's count sources (tuoyu/<app>/counts.py), for the indicators (tuoyu/core/counts.py).
+        counts.autodiscover()

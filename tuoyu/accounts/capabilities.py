@@ -1,0 +1,75 @@
+"""Who may do what, named once (manage.get.gov's named permission rules).
+
+The role sets are spelled here and nowhere else. Views declare access with them
+(`role_required(*capabilities.FILING_REVIEWERS)`), services and selectors ask the named predicates
+(`can_review_filings(user)`), and membership of an institution is one query
+(`tuoyu.institutions.selectors.is_member` / `institutions_of`). A new capability adds a set and a
+predicate here; an app never compares `user.role` with a literal role itself.
+"""
+
+from .models import GOVERNMENT_ROLES, INSTITUTION_ROLES, STAFF_ROLES, Role
+
+# --- the role sets ---------------------------------------------------------------------------------
+FAMILIES = frozenset({Role.FAMILY})
+INSTITUTION = INSTITUTION_ROLES
+GOVERNMENT = GOVERNMENT_ROLES
+STAFF = STAFF_ROLES
+# The health commission: reviews filings, moderates reviews, sees everything its programme owns.
+HEALTH_COMMISSION = frozenset({Role.HC_REVIEWER, Role.HC_ADMIN})
+HEALTH_COMMISSION_ADMINS = frozenset({Role.HC_ADMIN})
+FILING_REVIEWERS = HEALTH_COMMISSION
+REVIEW_MODERATORS = HEALTH_COMMISSION
+# Complaints are handled by the commission and by the department a complaint is assigned to …
+COMPLAINT_HANDLERS = HEALTH_COMMISSION | {Role.DEPARTMENT_OFFICER}
+# … and read, for their own unit, by street and town officers too.
+COMPLAINT_VIEWERS = COMPLAINT_HANDLERS | {Role.STREET_OFFICER}
+
+
+def role_of(user) -> str | None:
+    """The signed-in person's role; None for anonymous visitors."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "role", None)
+
+
+def _has(user, roles: frozenset) -> bool:
+    return role_of(user) in roles
+
+
+# --- the named capabilities ------------------------------------------------------------------------
+def is_family(user) -> bool:
+    return _has(user, FAMILIES)
+
+
+def acts_for_institutions(user) -> bool:
+    """Operators and staff of institutions (which ones: institutions.selectors.institutions_of)."""
+    return _has(user, INSTITUTION)
+
+
+def is_government(user) -> bool:
+    return _has(user, GOVERNMENT)
+
+
+def is_health_commission(user) -> bool:
+    return _has(user, HEALTH_COMMISSION)
+
+
+def is_health_commission_admin(user) -> bool:
+    return _has(user, HEALTH_COMMISSION_ADMINS)
+
+
+def can_review_filings(user) -> bool:
+    return _has(user, FILING_REVIEWERS)
+
+
+def can_moderate_reviews(user) -> bool:
+    return _has(user, REVIEW_MODERATORS)
+
+
+def can_handle_complaints(user) -> bool:
+    """May act on complaints at all; which ones is the feedback app's `can_handle(complaint, user)`."""
+    return _has(user, COMPLAINT_HANDLERS)
+
+
+def can_view_complaints(user) -> bool:
+    return _has(user, COMPLAINT_VIEWERS)
