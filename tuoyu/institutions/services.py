@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuoyu.core.audit import update_audited
+from tuoyu.core.statemachine import lock, transition
 from tuoyu.core.validators import normalize_uscc
 
-from .models import ClassGroup, Fee, FeePeriod, Institution, InstitutionEvent, InstitutionStatus
+from .models import ClassGroup, Fee, FeePeriod, Institution, InstitutionStatus
 from .selectors import is_member
-from .workflow import can_transition
+from .workflow import WORKFLOW
 
 
 @dataclass(frozen=True)
@@ -198,30 +199,25 @@ def institution_transition(
     on: date | None = None,
 ) -> Institution:
     """Change the public status through the workflow table, with an event row for the timeline."""
-    locked = Institution.objects.select_for_update().get(pk=institution.pk)
-    if not can_transition(locked.status, to_status):
+    # The guard (the table, the filing number) is checked under the same lock the change is made under.
+    locked = lock(WORKFLOW, institution)
+    if not WORKFLOW.can(locked.status, to_status):
         raise ValidationError(
             _("An institution that is %(from)s cannot become %(to)s.")
             % {"from": InstitutionStatus(locked.status).label, "to": InstitutionStatus(to_status).label},
             code="transition",
         )
     today = on or timezone.localdate()
-    from_status = locked.status
-    if to_status == InstitutionStatus.FILED and from_status == InstitutionStatus.DRAFT:
+    changes: dict[str, Any] = {}
+    if to_status == InstitutionStatus.FILED and locked.status == InstitutionStatus.DRAFT:
         if not filing_number:
             raise ValidationError(
                 _("A filing number is required to file an institution."), code="filing_number"
             )
-        locked.filing_number = filing_number
-        locked.filed_on = today
+        changes.update(filing_number=filing_number, filed_on=today)
     if to_status == InstitutionStatus.DEREGISTERED:
-        locked.deregistered_on = today
-    locked.status = to_status
-    locked.save(update_fields=["status", "filing_number", "filed_on", "deregistered_on", "updated_at"])
-    InstitutionEvent.objects.create(
-        institution=locked, from_status=from_status, to_status=to_status, by=by, note=note
-    )
-    return locked
+        changes["deregistered_on"] = today
+    return transition(WORKFLOW, locked, to_status, by=by, note=note, changes=changes, locked=True)
 
 
 # --- who may act for an institution -------------------------------------------------------------

@@ -1,5 +1,8 @@
 """The institution's public status. Filing review (issue 3) drives draft → filed; this is the one table."""
 
+from tuoyu.core.statemachine import Workflow
+
+from .models import Institution, InstitutionEvent
 from .models import InstitutionStatus as S
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -10,5 +13,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def can_transition(from_status: str, to_status: str) -> bool:
-    return to_status in TRANSITIONS.get(from_status, frozenset())
+def _record(*, obj, from_status, to_status, by, note="", **_fields):
+    return InstitutionEvent.objects.create(
+        institution=obj, from_status=from_status, to_status=to_status, by=by, note=note
+    )
+
+
+# No actions: only filing review (tuoyu.filings) moves an institution, through institution_transition; no
+# page offers a button on the institution itself.
+WORKFLOW = Workflow(model=Institution, transitions=TRANSITIONS, record=_record)
