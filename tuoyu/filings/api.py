@@ -20,7 +20,6 @@ from rest_framework.response import Response
 
 from tuoyu.accounts.models import Role
 from tuoyu.core.api_views import ActionAPIView, SignedInAPIView, service_errors, validated
-from tuoyu.core.workdays import deadline_status
 
 from . import services
 from .models import Filing, FilingKind, FilingMaterial, FilingStatus, Notice, NoticeKind
@@ -37,26 +36,17 @@ from .serializers import (
     NoticeSerializer,
     ReceiptSerializer,
 )
+from .workflow import check_deadline_of, deadline_of
 
 OPERATORS = frozenset({Role.INSTITUTION_OPERATOR})
 REVIEWERS = frozenset(REVIEWER_ROLES)
 
 
 def _deadlines(filing: Filing) -> None:
-    """Working days left, for the detail: the decision while submitted, and the after-the-fact
-    compliance check while the application is open or approved and the check's window has not closed."""
+    """Working days left, for the detail, as the workflow counts them (the pages show the same)."""
     today = timezone.localdate()
-    filing.deadline = (
-        deadline_status(due=filing.due_on, today=today)
-        if filing.due_on and filing.status == FilingStatus.SUBMITTED
-        else None
-    )
-    checking = filing.status in (FilingStatus.SUBMITTED, FilingStatus.RETURNED) or (
-        filing.status == FilingStatus.APPROVED and filing.check_due_on and today <= filing.check_due_on
-    )
-    filing.check_deadline = (
-        deadline_status(due=filing.check_due_on, today=today) if filing.check_due_on and checking else None
-    )
+    filing.deadline = deadline_of(filing, today)
+    filing.check_deadline = check_deadline_of(filing, today)
 
 
 def _detail(request, pk: int) -> dict:

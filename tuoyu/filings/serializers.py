@@ -20,7 +20,7 @@ from .models import (
     NoticeKind,
     ReviewComment,
 )
-from .workflow import EDITABLE_STATUSES
+from .workflow import may_edit
 
 MAX_ROWS = 40  # the filing form's formsets accept at most 40 classes or fees
 MAX_TEXT = 2000  # a draft keeps what was typed, but not without bound
@@ -250,7 +250,7 @@ class FilingDetailSerializer(FilingListSerializer):
 
     def get_editable(self, obj) -> bool:
         request = self.context.get("request")
-        return bool(request and obj.applicant_id == request.user.pk and obj.status in EDITABLE_STATUSES)
+        return bool(request and may_edit(obj, request.user))
 
     def get_receipt_url(self, obj) -> str | None:
         if not obj.receipt_code:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from tuoyu.accounts.models import Role, User
 from tuoyu.core.files import clean_original_name, file_named_by_kind, validate_upload
 from tuoyu.core.notifications import send_sms
+from tuoyu.core.statemachine import lock, refuse, transition
 from tuoyu.core.validators import normalize_mobile, normalize_uscc
 from tuoyu.core.workdays import add_workdays
 from tuoyu.institutions.models import (
@@ -37,7 +38,6 @@ from .data import data_from_institution, parse_filing_data
 from .models import (
     SECTION_LABELS,
     Filing,
-    FilingEvent,
     FilingKind,
     FilingMaterial,
     FilingNumberSequence,
@@ -47,7 +47,7 @@ from .models import (
     NoticeKind,
     ReviewComment,
 )
-from .workflow import EDITABLE_STATUSES, OPEN_STATUSES, can_transition
+from .workflow import OPEN_STATUSES, WORKFLOW, is_editable
 
 DECISION_WORKDAYS = 5  # the commission files within 5 working days
 CHECK_WORKDAYS = 15  # and reports non-compliance within 15 working days
@@ -118,7 +118,7 @@ def operator_register(
 
 
 def _lock(filing: Filing) -> Filing:
-    return Filing.objects.select_for_update().get(pk=filing.pk)
+    return lock(WORKFLOW, filing)
 
 
 def _guard_owner(filing: Filing, by: User) -> None:
@@ -127,7 +127,7 @@ def _guard_owner(filing: Filing, by: User) -> None:
 
 
 def _guard_editable(filing: Filing) -> None:
-    if filing.status not in EDITABLE_STATUSES:
+    if not is_editable(filing):
         raise ValidationError(_("This application can no longer be changed."), code="status")
 
 
@@ -267,30 +267,10 @@ def filing_missing(filing: Filing) -> list[str]:
     return missing
 
 
-def _event(
-    filing: Filing, from_status: str, by: User | None, note: str = "", snapshot: dict | None = None
-) -> None:
-    FilingEvent.objects.create(
-        filing=filing,
-        from_status=from_status,
-        to_status=filing.status,
-        by=by,
-        version=filing.version,
-        note=note,
-        snapshot=snapshot or {},
-    )
-
-
-def _transition(locked: Filing, to_status: str) -> str:
-    if not can_transition(locked.status, to_status):
-        raise ValidationError(
-            _("An application that is %(from)s cannot become %(to)s.")
-            % {"from": FilingStatus(locked.status).label, "to": FilingStatus(to_status).label},
-            code="transition",
-        )
-    from_status = locked.status
-    locked.status = to_status
-    return from_status
+def _check(locked: Filing, to_status: str) -> None:
+    """Refuse early, before a decision's work, what the table refuses anyway (the API answers 409)."""
+    if not WORKFLOW.can(locked.status, to_status):
+        raise refuse(locked.status, to_status, model=Filing)
 
 
 def _notify_applicant(filing: Filing, text: str) -> None:
@@ -308,20 +288,27 @@ def filing_submit(*, filing: Filing, by: User) -> Filing:
     missing = filing_missing(locked)
     if missing:
         raise ValidationError(missing, code="incomplete")
-    from_status = _transition(locked, FilingStatus.SUBMITTED)
     now = timezone.now()
     today = timezone.localdate()
-    locked.version += 1
-    locked.submitted_at = now
-    locked.due_on = add_workdays(today, DECISION_WORKDAYS)
+    changes = {
+        "version": locked.version + 1,
+        "submitted_at": now,
+        "due_on": add_workdays(today, DECISION_WORKDAYS),
+    }
     if locked.first_submitted_at is None:
-        locked.first_submitted_at = now
-        locked.check_due_on = add_workdays(today, CHECK_WORKDAYS)
-    locked.save()
+        changes.update(first_submitted_at=now, check_due_on=add_workdays(today, CHECK_WORKDAYS))
+    locked = transition(
+        WORKFLOW,
+        locked,
+        FilingStatus.SUBMITTED,
+        by=by,
+        changes=changes,
+        event={"snapshot": locked.data},
+        locked=True,
+    )
     FilingMaterial.objects.filter(filing=locked, superseded=False, version__lt=locked.version).update(
         version=locked.version
     )
-    _event(locked, from_status, by, snapshot=locked.data)
     _notify_applicant(
         locked,
         _(
@@ -347,16 +334,21 @@ def filing_return(*, filing: Filing, by: User, comments: dict[str, str], note: s
             _("Say what must be corrected: add a comment to at least one item."), code="comments"
         )
     locked = _lock(filing)
-    from_status = _transition(locked, FilingStatus.RETURNED)
-    locked.decision_note = note
-    locked.save(update_fields=["status", "decision_note", "updated_at"])
+    locked = transition(
+        WORKFLOW,
+        locked,
+        FilingStatus.RETURNED,
+        by=by,
+        note=note,
+        changes={"decision_note": note},
+        locked=True,
+    )
     ReviewComment.objects.bulk_create(
         [
             ReviewComment(filing=locked, version=locked.version, item=item, text=text, by=by)
             for item, text in comments.items()
         ]
     )
-    _event(locked, from_status, by, note=note)
     _notify_applicant(
         locked,
         _(
@@ -401,7 +393,7 @@ def filing_approve(*, filing: Filing, by: User, note: str = "") -> Filing:
     """File it: issue the number and receipt (initial), apply the change, or deregister."""
     _guard_reviewer(by)
     locked = _lock(filing)
-    from_status = _transition(locked, FilingStatus.APPROVED)
+    _check(locked, FilingStatus.APPROVED)
     today = timezone.localdate()
     if locked.kind == FilingKind.DEREGISTRATION:
         institution = institution_transition(
@@ -453,11 +445,20 @@ def filing_approve(*, filing: Filing, by: User, note: str = "") -> Filing:
             }
         institution = Institution.objects.prefetch_related("classes").get(pk=institution.pk)
         locked.receipt_code = receipt_code_for(institution)
-    locked.filing_number = institution.filing_number
-    locked.decided_at = timezone.now()
-    locked.decided_by = by
-    locked.decision_note = note
-    locked.save()
+    locked = transition(
+        WORKFLOW,
+        locked,
+        FilingStatus.APPROVED,
+        by=by,
+        note=note,
+        changes={
+            "filing_number": institution.filing_number,
+            "decided_at": timezone.now(),
+            "decided_by": by,
+            "decision_note": note,
+        },
+        locked=True,
+    )
     Notice.objects.create(
         kind=notice_kind,
         filing=locked,
@@ -466,7 +467,6 @@ def filing_approve(*, filing: Filing, by: User, note: str = "") -> Filing:
         unit_name=institution.unit.name,
         summary=summary,
     )
-    _event(locked, from_status, by, note=note)
     _notify_applicant(
         locked,
         _("Your application for %(name)s was approved. Filing number %(number)s.")
@@ -482,11 +482,16 @@ def filing_find_noncompliant(*, filing: Filing, by: User, reasons: str) -> Filin
     if not reasons.strip():
         raise ValidationError(_("Give the reasons: they are published."), code="reasons")
     locked = _lock(filing)
-    from_status = _transition(locked, FilingStatus.NONCOMPLIANT)
-    locked.decided_at = timezone.now()
-    locked.decided_by = by
-    locked.decision_note = reasons
-    locked.save()
+    from_status = locked.status
+    locked = transition(
+        WORKFLOW,
+        locked,
+        FilingStatus.NONCOMPLIANT,
+        by=by,
+        note=reasons,
+        changes={"decided_at": timezone.now(), "decided_by": by, "decision_note": reasons},
+        locked=True,
+    )
     institution = locked.institution
     if (
         from_status == FilingStatus.APPROVED
@@ -505,7 +510,6 @@ def filing_find_noncompliant(*, filing: Filing, by: User, reasons: str) -> Filin
         unit_name=institution.unit.name if institution else "",
         summary=reasons,
     )
-    _event(locked, from_status, by, note=reasons)
     _notify_applicant(
         locked,
         _(
@@ -520,10 +524,7 @@ def filing_find_noncompliant(*, filing: Filing, by: User, reasons: str) -> Filin
 def filing_withdraw(*, filing: Filing, by: User) -> Filing:
     locked = _lock(filing)
     _guard_owner(locked, by)
-    from_status = _transition(locked, FilingStatus.WITHDRAWN)
-    locked.save(update_fields=["status", "updated_at"])
-    _event(locked, from_status, by)
-    return locked
+    return transition(WORKFLOW, locked, FilingStatus.WITHDRAWN, by=by, locked=True)
 
 
 def _guard_no_open_filing(institution: Institution) -> None:

@@ -25,7 +25,16 @@ from .data import INSTITUTION_FIELDS, ClassFormSet, FeeFormSet, InstitutionSecti
 from .forms import DecisionForm, DeregistrationForm, MaterialForm, OperatorRegistrationForm
 from .models import SECTION_LABELS, Filing, FilingKind, FilingMaterial, FilingStatus, MaterialKind
 from .selectors import REVIEWER_ROLES, access_filing_for_user, filings_for_user, review_queue
-from .workflow import EDITABLE_STATUSES
+from .workflow import (
+    WORKFLOW,
+    awaits_decision,
+    check_deadline_of,
+    deadline_of,
+    has_receipt,
+    is_editable,
+    is_returned,
+    may_edit,
+)
 
 OPERATOR = Role.INSTITUTION_OPERATOR
 REVIEWERS = tuple(REVIEWER_ROLES)
@@ -120,7 +129,9 @@ def register(request):
 
 @role_required(OPERATOR)
 def my_filings(request):
-    filings = filings_for_user(request.user).order_by("-created_at")
+    filings = list(filings_for_user(request.user).order_by("-created_at"))
+    for filing in filings:
+        filing.editable = is_editable(filing)
     institutions = Institution.objects.filter(memberships__user=request.user).select_related("unit")
     return render(request, "filings/my_filings.html", {"filings": filings, "institutions": institutions})
 
@@ -128,7 +139,7 @@ def my_filings(request):
 @role_required(OPERATOR)
 def edit(request, pk: int):
     filing = access_filing_for_user(request.user, pk)
-    if filing.applicant_id != request.user.pk or filing.status not in EDITABLE_STATUSES:
+    if not may_edit(filing, request.user):
         return redirect("filings:detail", pk=filing.pk)
     if filing.kind == FilingKind.DEREGISTRATION:
         return redirect("filings:detail", pk=filing.pk)
@@ -169,9 +180,7 @@ def edit(request, pk: int):
             "fees": fees,
             "staff": staff,
             "missing": missing,
-            "comments": filing.comments.filter(version=filing.version)
-            if filing.status == FilingStatus.RETURNED
-            else [],
+            "comments": filing.comments.filter(version=filing.version) if is_returned(filing) else [],
             "map": map_picker_settings(),
             "materials": services.current_materials(filing),
         },
@@ -181,7 +190,7 @@ def edit(request, pk: int):
 @role_required(OPERATOR)
 def materials(request, pk: int):
     filing = access_filing_for_user(request.user, pk)
-    editable = filing.applicant_id == request.user.pk and filing.status in EDITABLE_STATUSES
+    editable = may_edit(filing, request.user)
     form = MaterialForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not editable:
@@ -244,11 +253,7 @@ def detail(request, pk: int):
     filing = access_filing_for_user(request.user, pk)
     events = filing.events.select_related("by")
     comments = filing.comments.select_related("by")
-    status = (
-        deadline_status(due=filing.due_on)
-        if filing.due_on and filing.status == FilingStatus.SUBMITTED
-        else None
-    )
+    today = timezone.localdate()
     return render(
         request,
         "filings/detail.html",
@@ -257,7 +262,12 @@ def detail(request, pk: int):
             "events": events,
             "comments": comments,
             "materials": filing.materials.filter(superseded=False),
-            "deadline": status,
+            # The same deadlines as the API's detail (workflow.deadline_of / check_deadline_of).
+            "deadline": deadline_of(filing, today),
+            "check_deadline": check_deadline_of(filing, today),
+            "actions": WORKFLOW.allowed_actions(filing, request.user),
+            "editable": may_edit(filing, request.user),
+            "has_receipt": has_receipt(filing),
             "is_reviewer": request.user.role in REVIEWER_ROLES,
             "is_owner": filing.applicant_id == request.user.pk,
         },
@@ -322,7 +332,7 @@ def receipt(request, pk: int):
     from .receipt import receipt_pdf
 
     filing = access_filing_for_user(request.user, pk)
-    if filing.status != FilingStatus.APPROVED or not filing.receipt_code:
+    if not has_receipt(filing):
         messages.error(request, _("A receipt exists only for an approved filing."))
         return redirect("filings:detail", pk=filing.pk)
     pdf = receipt_pdf(filing=filing, request=request)
@@ -384,6 +394,7 @@ def review(request, pk: int):
             form.add_error(None, exc.messages)
         else:
             return redirect("filings:queue")
+    today = timezone.localdate()
     return render(
         request,
         "filings/review.html",
@@ -393,9 +404,10 @@ def review(request, pk: int):
             "described": describe(filing.data),
             "form": form,
             "sections": list(SECTION_LABELS.items()),
-            "missing": services.filing_missing(filing),
-            "deadline": deadline_status(due=filing.due_on) if filing.due_on else None,
-            "check_deadline": deadline_status(due=filing.check_due_on) if filing.check_due_on else None,
+            "missing": services.filing_missing(filing) if awaits_decision(filing) else [],
+            "deadline": deadline_of(filing, today),
+            "check_deadline": check_deadline_of(filing, today),
+            "actions": WORKFLOW.allowed_actions(filing, request.user),
             "events": filing.events.select_related("by"),
             "comments": filing.comments.select_related("by"),
             "cases": filing.coordination_cases.all(),
