@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,29 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient}"
+
+
+class OutboxEvent(models.Model):
+    """One row per status change of a message: each attempt's outcome with the provider's error, and an
+    administrator's retry. Support reads here why a family got no SMS."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, choices=OutboxMessage.Status.choices)
+    to_status = models.CharField(max_length=10, choices=OutboxMessage.Status.choices)
+    # The worker acts for nobody; only an administrator's retry has a person behind it.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("outbox message status change")
+        verbose_name_plural = _("outbox message status changes")
+
+    def __str__(self) -> str:
+        return f"{self.message_id}: {self.from_status} → {self.to_status}"
 
 
 class CalendarDay(models.Model):

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import OutboxMessage
+from .statemachine import transition
+from .workflow import WORKFLOW
 
 logger = logging.getLogger("tuoyu.outbox")
 
@@ -65,26 +67,42 @@ def _due(now) -> Q:
     )
 
 
-def _claim(pk: int) -> bool:
-    """Take the message for this sender. One conditional UPDATE: atomic on every database, so of two
-    senders racing for the same row exactly one wins. The condition is the same as the due list's: a
-    sender that read the list before another one failed the message must not retry it at once, which
-    would hammer a provider that is down."""
+def _claim(pk: int) -> OutboxMessage | None:
+    """Take the message for this sender, or None when it is not due or another sender has it.
+
+    The row is locked with the due condition in the same query: of two senders racing for it, one locks
+    it and the other skips it (PostgreSQL), and once the winner commits the row is `sending` with a fresh
+    claim, so it is no longer due. SQLite has no row locks; it lets one writer at a time into the
+    database, and the loser's write fails (the worker's pass is retried) rather than sending twice. The
+    condition is the same as the due list's: a sender that read the list before another one failed the
+    message must not retry it at once, which would hammer a provider that is down."""
     now = timezone.now()
-    return (
-        OutboxMessage.objects.filter(_due(now), pk=pk).update(
-            status=OutboxMessage.Status.SENDING, claimed_at=now
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update(skip_locked=True).filter(_due(now), pk=pk).first()
+        if message is None:
+            return None
+        note = (
+            "taken over from a sender that stopped" if message.status == OutboxMessage.Status.SENDING else ""
         )
-        == 1
-    )
+        return transition(
+            WORKFLOW,
+            message,
+            OutboxMessage.Status.SENDING,
+            by=None,
+            note=note,
+            changes={"claimed_at": now},
+            locked=True,
+        )
 
 
 def deliver(pk: int) -> bool:
-    """Send one message if nobody else has; True when this call sent it."""
-    if not _claim(pk):
+    """Send one message if nobody else has; True when this call sent it. The attempt's outcome is one
+    transition with its event row (the provider's error as the note)."""
+    message = _claim(pk)
+    if message is None:
         return False
-    message = OutboxMessage.objects.get(pk=pk)
-    message.attempts += 1
+    attempts = message.attempts + 1
+    changes: dict = {"attempts": attempts}
     try:
         if message.channel == OutboxMessage.Channel.EMAIL:
             _backend(message.channel).send(
@@ -93,40 +111,26 @@ def deliver(pk: int) -> bool:
         else:  # an SMS adapter is just send(recipient=, body=)
             _backend(message.channel).send(recipient=message.recipient, body=message.body)
     except Exception as exc:  # noqa: BLE001 - any provider failure must leave the row to retry
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        logger.warning("Outbox message %s failed (attempt %s): %s", pk, message.attempts, message.last_error)
-        if message.attempts >= MAX_ATTEMPTS:
-            message.status = OutboxMessage.Status.ABANDONED
-            logger.error(
-                "Giving up on outbox message %s after %s attempts: %s",
-                pk,
-                message.attempts,
-                message.last_error,
-            )
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        changes["last_error"] = error
+        logger.warning("Outbox message %s failed (attempt %s): %s", pk, attempts, error)
+        if attempts >= MAX_ATTEMPTS:
+            outcome = OutboxMessage.Status.ABANDONED
+            logger.error("Giving up on outbox message %s after %s attempts: %s", pk, attempts, error)
         else:
-            message.status = OutboxMessage.Status.FAILED
+            outcome = OutboxMessage.Status.FAILED
             # 1, 2, 4 … minutes: a provider outage is ridden out without hammering it.
-            message.next_attempt_at = timezone.now() + timedelta(minutes=2 ** (message.attempts - 1))
-        sent = False
+            changes["next_attempt_at"] = timezone.now() + timedelta(minutes=2 ** (attempts - 1))
+        note = error
     else:
-        message.status = OutboxMessage.Status.SENT
-        message.sent_at = timezone.now()
+        outcome = OutboxMessage.Status.SENT
+        changes["sent_at"] = timezone.now()
         if message.redacted_body:
             # The recipient has the code now; nobody reading the database or the admin needs it.
-            message.body, message.redacted_body = message.redacted_body, ""
-        sent = True
-    message.save(
-        update_fields=[
-            "attempts",
-            "status",
-            "last_error",
-            "sent_at",
-            "next_attempt_at",
-            "body",
-            "redacted_body",
-        ]
-    )
-    return sent
+            changes["body"], changes["redacted_body"] = message.redacted_body, ""
+        note = ""
+    transition(WORKFLOW, message, outcome, by=None, note=note, changes=changes)
+    return outcome == OutboxMessage.Status.SENT
 
 
 def deliver_due(*, limit: int = 200) -> int:
@@ -168,17 +172,28 @@ def send_email(*, recipient: str, subject: str, body: str) -> OutboxMessage:
     return _queue(channel=OutboxMessage.Channel.EMAIL, recipient=recipient, body=body, subject=subject)
 
 
-@transaction.atomic
-def outbox_retry(*, messages) -> int:
+def outbox_retry(*, messages, by=None) -> int:
     """Put abandoned messages back in the queue (an administrator's decision after a long provider
-    outage): they get a fresh set of attempts and are due at once. Sent or in-flight ones are left alone,
-    so a retry can never send a message twice."""
-    return messages.filter(status=OutboxMessage.Status.ABANDONED).update(
-        status=OutboxMessage.Status.PENDING,
-        attempts=0,
-        next_attempt_at=timezone.now(),
-        claimed_at=None,
-    )
+    outage): they get a fresh set of attempts and are due at once. Only abandoned ones move (the table
+    allows abandoned → pending and nothing else back to pending), so a retry can never send a message
+    twice; each retry is an event row with who asked for it."""
+    count = 0
+    with transaction.atomic():
+        # Locked in one query: two administrators retrying the same messages move each of them once.
+        for message in (
+            messages.filter(status=OutboxMessage.Status.ABANDONED).select_for_update().order_by("pk")
+        ):
+            transition(
+                WORKFLOW,
+                message,
+                OutboxMessage.Status.PENDING,
+                by=by,
+                note="sent again by an administrator",
+                changes={"attempts": 0, "next_attempt_at": timezone.now(), "claimed_at": None},
+                locked=True,
+            )
+            count += 1
+    return count
 
 
 def notify_person(person, *, subject: str, body: str) -> None:
