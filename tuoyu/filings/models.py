@@ -237,6 +237,23 @@ class CoordinationCase(models.Model):
         return self.title
 
 
+class CoordinationCaseEvent(models.Model):
+    """One row per status change of a coordination case (who, from, to, when, note)."""
+
+    case = models.ForeignKey(CoordinationCase, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, choices=CoordinationCase.Status.choices)
+    to_status = models.CharField(max_length=10, choices=CoordinationCase.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_status} → {self.to_status}"
+
+
 class CaseOpinion(models.Model):
     case = models.ForeignKey(CoordinationCase, on_delete=models.CASCADE, related_name="opinions")
     department = models.ForeignKey("regions.Department", on_delete=models.PROTECT, related_name="+")

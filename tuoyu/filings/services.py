@@ -47,7 +47,7 @@ from .models import (
     NoticeKind,
     ReviewComment,
 )
-from .workflow import OPEN_STATUSES, WORKFLOW, is_editable
+from .workflow import OPEN_STATUSES, WORKFLOW, WORKFLOW_CASE, case_is_open, is_editable
 
 DECISION_WORKDAYS = 5  # the commission files within 5 working days
 CHECK_WORKDAYS = 15  # and reports non-compliance within 15 working days
@@ -617,10 +617,10 @@ def case_open(
 
 @transaction.atomic
 def case_add_opinion(*, case, by: User, text: str):
-    from .models import CaseOpinion, CoordinationCase
+    from .models import CaseOpinion
 
-    locked = CoordinationCase.objects.select_for_update().get(pk=case.pk)
-    if locked.status != CoordinationCase.Status.OPEN:
+    locked = lock(WORKFLOW_CASE, case)
+    if not case_is_open(locked):
         raise ValidationError(_("This case is resolved; no more opinions can be added."), code="status")
     if by.role == Role.DEPARTMENT_OFFICER:
         if not locked.departments.filter(pk=by.department_id).exists():
@@ -640,13 +640,18 @@ def case_resolve(*, case, by: User, resolution: str):
     from .models import CoordinationCase
 
     _guard_reviewer(by)
-    locked = CoordinationCase.objects.select_for_update().get(pk=case.pk)
-    if locked.status != CoordinationCase.Status.OPEN:
-        raise ValidationError(_("This case is already resolved."), code="status")
+    locked = lock(WORKFLOW_CASE, case)
+    # A resolved case is a state conflict first (409), whatever the resolution says.
+    if not WORKFLOW_CASE.can(locked.status, CoordinationCase.Status.RESOLVED):
+        raise refuse(locked.status, CoordinationCase.Status.RESOLVED, model=CoordinationCase)
     if not resolution.strip():
         raise ValidationError({"resolution": [_("Record the resolution.")]})
-    locked.status = CoordinationCase.Status.RESOLVED
-    locked.resolution = resolution.strip()
-    locked.resolved_at = timezone.now()
-    locked.save()
-    return locked
+    return transition(
+        WORKFLOW_CASE,
+        locked,
+        CoordinationCase.Status.RESOLVED,
+        by=by,
+        note=resolution.strip(),
+        changes={"resolution": resolution.strip(), "resolved_at": timezone.now()},
+        locked=True,
+    )

@@ -18,6 +18,7 @@ from . import services
 from .forms import CaseForm
 from .models import Filing
 from .selectors import REVIEWER_ROLES, access_case_for_user, cases_for_user
+from .workflow import WORKFLOW_CASE, case_is_open
 
 CASE_ROLES = (*REVIEWER_ROLES, Role.DEPARTMENT_OFFICER)
 
@@ -39,6 +40,7 @@ def case_list(request):
     rows = list(cases_for_user(request.user))
     for case in rows:
         case.deadline_info = deadline_status(due=case.deadline)
+        case.is_open = case_is_open(case)
     return render(request, "filings/cases.html", {"rows": rows})
 
 
@@ -99,6 +101,8 @@ def case_detail(request, pk: int):
             "opinion_form": opinion_form,
             "resolve_form": resolve_form,
             "deadline": deadline_status(due=case.deadline),
-            "is_reviewer": request.user.role in REVIEWER_ROLES,
+            "is_open": case_is_open(case),
+            "actions": WORKFLOW_CASE.allowed_actions(case, request.user),
+            "events": case.events.select_related("by"),
         },
     )

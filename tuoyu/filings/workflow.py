@@ -14,7 +14,7 @@ from tuoyu.accounts.capabilities import can_review_filings
 from tuoyu.core.statemachine import Action, Workflow
 from tuoyu.core.workdays import DeadlineStatus, deadline_status
 
-from .models import Filing, FilingEvent
+from .models import CoordinationCase, CoordinationCaseEvent, Filing, FilingEvent
 from .models import FilingStatus as S
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -115,3 +115,32 @@ def check_deadline_of(filing: Filing, today: date | None = None) -> DeadlineStat
         filing.status == S.APPROVED and today <= filing.check_due_on
     )
     return deadline_status(due=filing.check_due_on, today=today) if checking else None
+
+
+# --- coordination cases (一事一议) ---------------------------------------------------------------------
+
+CaseStatus = CoordinationCase.Status
+
+CASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.OPEN: frozenset({CaseStatus.RESOLVED}),
+    CaseStatus.RESOLVED: frozenset(),
+}
+
+
+def _record_case(*, obj: CoordinationCase, from_status: str, to_status: str, by, note: str = ""):
+    return CoordinationCaseEvent.objects.create(
+        case=obj, from_status=from_status, to_status=to_status, by=by, note=note
+    )
+
+
+WORKFLOW_CASE = Workflow(
+    model=CoordinationCase,
+    transitions=CASE_TRANSITIONS,
+    record=_record_case,
+    actions=(Action("resolve", CaseStatus.RESOLVED, may=_reviews),),
+)
+
+
+def case_is_open(case: CoordinationCase) -> bool:
+    """Departments may still give opinions."""
+    return case.status == CaseStatus.OPEN
