@@ -3,18 +3,34 @@ from django.contrib import admin
 from .models import ClassGroup, Fee, Institution, InstitutionEvent, InstitutionMembership
 
 
-class ClassGroupInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """The register is written only by institutions.services (institution_create, institution_apply_change,
+    institution_transition): they validate the whole record, keep the totals the public sees (capacity,
+    enrolled, the lowest fee) in step with the classes and fees, and leave the audit trail and the
+    timeline. The admin shows the rows; a change to them is a filed change (变更) through filing review."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ClassGroupInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ClassGroup
     extra = 0
 
 
-class FeeInline(admin.TabularInline):
+class FeeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Fee
     extra = 0
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "unit",
@@ -28,16 +44,6 @@ class InstitutionAdmin(admin.ModelAdmin):
     list_filter = ["status", "type", "ownership", "is_puhui"]
     search_fields = ["name", "uscc", "filing_number"]
     raw_id_fields = ["unit"]
-    # Status changes go through services.institution_transition, so they leave a timeline.
-    readonly_fields = [
-        "status",
-        "filing_number",
-        "filed_on",
-        "deregistered_on",
-        "capacity_total",
-        "enrolled_total",
-        "fee_from",
-    ]
     inlines = [ClassGroupInline, FeeInline]
     list_select_related = ["unit"]
 
@@ -49,6 +55,6 @@ class InstitutionMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(InstitutionEvent)
-class InstitutionEventAdmin(admin.ModelAdmin):
+class InstitutionEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # The timeline is written by the workflow's transition only; editing it would rewrite history.
     list_display = ["institution", "from_status", "to_status", "by", "at"]
-    readonly_fields = ["institution", "from_status", "to_status", "by", "at", "note"]
