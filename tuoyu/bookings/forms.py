@@ -126,6 +126,8 @@ class EnrolmentRecordForm(forms.Form):
 
 class EnrolmentEndForm(forms.Form):
     end_date = forms.DateField(label=_("Last day"), widget=DATE)
+    # Optional: kept on the enrolment's history beside who ended it ("moved away", "school").
+    reason = forms.CharField(label=_("Why the child leaves"), required=False, max_length=300)
 
 
 class PolicyForm(forms.Form):

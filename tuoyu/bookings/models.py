@@ -261,12 +261,16 @@ class Enrolment(models.Model):
 
 
 class BookingEvent(models.Model):
-    """The family's timeline: one row per change of an application or a visit."""
+    """The family's timeline and the institution's history: one row per change of an application, a
+    visit or an enrolment (who ended it, when, and why)."""
 
     application = models.ForeignKey(
         Application, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
     visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    enrolment = models.ForeignKey(
+        Enrolment, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
     by = models.ForeignKey(

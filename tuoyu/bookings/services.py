@@ -22,6 +22,7 @@ from tuoyu.accounts.models import Role, User
 from tuoyu.core.audit import update_audited
 from tuoyu.core.crypto import blind_index
 from tuoyu.core.notifications import notify_person
+from tuoyu.core.statemachine import transition
 from tuoyu.core.validators import normalize_resident_id
 from tuoyu.institutions.models import (
     AGE_GROUP_MONTHS,
@@ -37,7 +38,6 @@ from tuoyu.institutions.services import guard_member, institution_refresh_totals
 from .models import (
     Application,
     ApplicationStatus,
-    BookingEvent,
     BookingPolicy,
     Child,
     Enrolment,
@@ -48,7 +48,15 @@ from .models import (
     WaitlistRule,
     months_between,
 )
-from .workflow import OPEN, can_transition
+from .workflow import (
+    ACCEPTABLE,
+    OPEN,
+    WORKFLOW_APPLICATION,
+    WORKFLOW_ENROLMENT,
+    WORKFLOW_VISIT,
+    record_application,
+    record_visit,
+)
 
 MAX_CHILD_MONTHS = 72  # a record for a child under 3 now, or one enrolled until the year they turn 6
 MAX_START_AHEAD_DAYS = 366
@@ -161,23 +169,10 @@ def _lock_application(pk: int) -> Application:
     )
 
 
-def _event(*, application=None, visit=None, from_status="", to_status, by=None, note="") -> None:
-    BookingEvent.objects.create(
-        application=application, visit=visit, from_status=from_status, to_status=to_status, by=by, note=note
-    )
-
-
-def _transition(application: Application, to_status: str, *, by: User | None, note: str = "") -> None:
-    if not can_transition(application.status, to_status):
-        raise ValidationError(
-            _("This application is %(status)s and cannot change that way.")
-            % {"status": ApplicationStatus(application.status).label},
-            code="transition",
-        )
-    from_status = application.status
-    application.status = to_status
-    application.save()
-    _event(application=application, from_status=from_status, to_status=to_status, by=by, note=note)
+def _move(application: Application, to_status: str, *, by: User | None, note: str = "", **changes) -> None:
+    """Move an application the caller has locked (classes first, then the application: the lock order
+    above), so the guards it checked still hold when the status changes."""
+    transition(WORKFLOW_APPLICATION, application, to_status, by=by, note=note, changes=changes, locked=True)
 
 
 def fits_age_group(child: Child, age_group: str, on: date) -> bool:
@@ -311,7 +306,7 @@ def _visit_book(*, slot, family, idempotency_key, child) -> Visit:
     locked.booked = F("booked") + 1
     locked.save(update_fields=["booked"])
     visit = Visit.objects.create(slot=locked, family=family, child=child, idempotency_key=idempotency_key)
-    _event(visit=visit, to_status=VisitStatus.BOOKED, by=family)
+    record_visit(obj=visit, from_status="", to_status=VisitStatus.BOOKED, by=family)
     _notify(
         family,
         _("Visit booked: %(name)s, %(time)s.")
@@ -330,14 +325,11 @@ def visit_cancel(*, visit: Visit, by: User) -> Visit:
     )
     if locked.family_id != by.pk:
         guard_member(locked.slot.institution, by)
-    if locked.status != VisitStatus.BOOKED:
-        raise ValidationError(_("Only a booked visit can be cancelled."), code="status")
+    # Refused (code "transition") before the slot is touched: only a booked visit holds a seat.
+    transition(WORKFLOW_VISIT, locked, VisitStatus.CANCELLED, by=by, locked=True)
     slot = VisitSlot.objects.select_for_update().get(pk=locked.slot_id)
     slot.booked = F("booked") - 1
     slot.save(update_fields=["booked"])
-    locked.status = VisitStatus.CANCELLED
-    locked.save(update_fields=["status"])
-    _event(visit=locked, from_status=VisitStatus.BOOKED, to_status=VisitStatus.CANCELLED, by=by)
     if by.pk != locked.family_id:
         _notify(
             locked.family,
@@ -353,13 +345,8 @@ def visit_record(*, visit: Visit, by: User, attended: bool) -> Visit:
         Visit.objects.select_for_update(of=("self",)).select_related("slot__institution").get(pk=visit.pk)
     )
     guard_member(locked.slot.institution, by)
-    if locked.status != VisitStatus.BOOKED:
-        raise ValidationError(_("Only a booked visit can be recorded."), code="status")
     to_status = VisitStatus.ATTENDED if attended else VisitStatus.NO_SHOW
-    locked.status = to_status
-    locked.save(update_fields=["status"])
-    _event(visit=locked, from_status=VisitStatus.BOOKED, to_status=to_status, by=by)
-    return locked
+    return transition(WORKFLOW_VISIT, locked, to_status, by=by, locked=True)
 
 
 # --- applications ---------------------------------------------------------------------------------
@@ -518,7 +505,7 @@ def _application_submit(
         if Application.objects.filter(child=child, institution=institution, status__in=OPEN).exists():
             raise ValidationError({"child": [_duplicate(child)]}) from None
         raise
-    _event(application=application, to_status=status, by=family)
+    record_application(obj=application, from_status="", to_status=status, by=family)
     if status == ApplicationStatus.WAITLISTED:
         text = _(
             "Application received: %(name)s has no free place now; %(child)s is number %(n)s on the waitlist."
@@ -599,7 +586,7 @@ def application_accept(*, application: Application, by: User) -> AcceptResult:
     application joins the waitlist in its order and the answer says so."""
     locked = _lock_application(application.pk)
     guard_member(locked.institution, by)
-    if locked.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED):
+    if locked.status not in ACCEPTABLE:
         raise ValidationError(_("Only a waiting application can be accepted."), code="status")
     if locked.status == ApplicationStatus.WAITLISTED and waitlist_position(locked) != 1:
         # The published rule decides who is next; the institution cannot skip families ahead.
@@ -608,11 +595,11 @@ def application_accept(*, application: Application, by: User) -> AcceptResult:
         )
     if not _enrol(locked, by=by, exclude_offer=False):
         if locked.status != ApplicationStatus.WAITLISTED:
-            _transition(locked, ApplicationStatus.WAITLISTED, by=by, note=_("No place left"))
+            _move(locked, ApplicationStatus.WAITLISTED, by=by, note=_("No place left"))
         return AcceptResult(
             locked, False, _("No place left in this age group. The application is on the waitlist.")
         )
-    _transition(locked, ApplicationStatus.ENROLLED, by=by)
+    _move(locked, ApplicationStatus.ENROLLED, by=by)
     _notify(locked.family, _placed_message(locked))
     return AcceptResult(locked, True)
 
@@ -624,8 +611,7 @@ def application_decline(*, application: Application, by: User, reason: str) -> A
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the family a reason.")]})
     held_offer = locked.status == ApplicationStatus.OFFERED
-    locked.decline_reason = reason.strip()
-    _transition(locked, ApplicationStatus.DECLINED, by=by, note=reason.strip())
+    _move(locked, ApplicationStatus.DECLINED, by=by, note=reason.strip(), decline_reason=reason.strip())
     _notify(
         locked.family,
         _("%(name)s declined the application: %(reason)s")
@@ -651,8 +637,9 @@ def offer_next(*, institution: Institution, age_group: str, by: User | None = No
         locked = Application.objects.select_for_update().get(pk=candidate.pk)
         if locked.status != ApplicationStatus.WAITLISTED:
             continue
-        locked.offer_expires_at = timezone.now() + timedelta(hours=hours)
-        _transition(locked, ApplicationStatus.OFFERED, by=by)
+        _move(
+            locked, ApplicationStatus.OFFERED, by=by, offer_expires_at=timezone.now() + timedelta(hours=hours)
+        )
         _notify(
             candidate.family,
             _(
@@ -679,16 +666,24 @@ def offer_accept(*, application: Application, family: User) -> Application:
         raise ValidationError(_("The offer has expired and passed to the next family."), code="expired")
     if not _enrol(locked, by=family, exclude_offer=True):
         raise ValidationError(_("No place left in this age group."), code="no_place")
-    _transition(locked, ApplicationStatus.ENROLLED, by=family)
+    _move(locked, ApplicationStatus.ENROLLED, by=family)
     _notify(locked.family, _placed_message(locked))
     return locked
 
 
-def _end_enrolment(enrolment: Enrolment, *, by: User, end_date: date) -> None:
+def _end_enrolment(enrolment: Enrolment, *, by: User, end_date: date, note: str) -> None:
+    """End an enrolment the caller has locked (after its age group's classes). The event row records who
+    ended it and why; a refused change (already ended) leaves the class count as it was."""
+    transition(
+        WORKFLOW_ENROLMENT,
+        enrolment,
+        EnrolmentStatus.ENDED,
+        by=by,
+        note=note,
+        changes={"end_date": max(end_date, enrolment.start_date)},
+        locked=True,
+    )
     update_audited(ClassGroup, pk=enrolment.class_group_id, actor=by, enrolled=F("enrolled") - 1)
-    enrolment.status = EnrolmentStatus.ENDED
-    enrolment.end_date = max(end_date, enrolment.start_date)
-    enrolment.save(update_fields=["status", "end_date"])
     institution_refresh_totals(institution=enrolment.institution, by=by)
 
 
@@ -706,16 +701,22 @@ def application_cancel(*, application: Application, by: User) -> Application:
             .first()
         )
         if enrolment is not None:
-            _end_enrolment(enrolment, by=by, end_date=timezone.localdate())
-    _transition(locked, ApplicationStatus.CANCELLED, by=by)
+            _end_enrolment(
+                enrolment,
+                by=by,
+                end_date=timezone.localdate(),
+                note=_("The family gave up the place."),
+            )
+    _move(locked, ApplicationStatus.CANCELLED, by=by)
     if freed:
         offer_next(institution=locked.institution, age_group=locked.age_group, by=by)
     return locked
 
 
 @transaction.atomic
-def enrolment_end(*, enrolment: Enrolment, by: User, end_date: date) -> Enrolment:
-    """A child leaves; the place frees and the waitlist moves."""
+def enrolment_end(*, enrolment: Enrolment, by: User, end_date: date, reason: str = "") -> Enrolment:
+    """A child leaves; the place frees and the waitlist moves. `reason` (optional) is kept on the
+    enrolment's history beside who ended it."""
     plain = Enrolment.objects.select_related("class_group").get(pk=enrolment.pk)
     _lock_group(plain.institution_id, plain.class_group.age_group)
     locked = (
@@ -724,9 +725,7 @@ def enrolment_end(*, enrolment: Enrolment, by: User, end_date: date) -> Enrolmen
         .get(pk=enrolment.pk)
     )
     guard_member(locked.institution, by)
-    if locked.status != EnrolmentStatus.ACTIVE:
-        raise ValidationError(_("This enrolment has already ended."), code="status")
-    _end_enrolment(locked, by=by, end_date=end_date)
+    _end_enrolment(locked, by=by, end_date=end_date, note=reason.strip() or _("Ended by the institution."))
     offer_next(institution=locked.institution, age_group=locked.class_group.age_group, by=by)
     return locked
 
@@ -798,7 +797,7 @@ def expire_offers(*, now: datetime | None = None) -> int:
             locked = _lock_application(pk)
             if locked.status != ApplicationStatus.OFFERED or locked.offer_expires_at >= now:
                 continue
-            _transition(locked, ApplicationStatus.EXPIRED, by=None, note=_("No reply before the deadline"))
+            _move(locked, ApplicationStatus.EXPIRED, by=None, note=_("No reply before the deadline"))
             _notify(
                 locked.family,
                 _("The offered place at %(name)s expired without a reply.")

@@ -47,7 +47,7 @@ from .models import (
     WaitlistRule,
 )
 from .policies import booking_policy_set
-from .workflow import OPEN
+from .workflow import OPEN, WORKFLOW_APPLICATION, WORKFLOW_ENROLMENT, WORKFLOW_VISIT
 
 FAMILY = Role.FAMILY
 INSTITUTION_PEOPLE = (Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF)
@@ -88,7 +88,6 @@ def _institution_groups(institution: Institution) -> list[str]:
 
 def _family_context(user, form: ChildForm) -> dict:
     today = timezone.localdate()
-    now = timezone.now()
     children = list(selectors.children_for_family(user))
     for child in children:
         child.months = child.age_in_months(today)
@@ -109,20 +108,20 @@ def _family_context(user, form: ChildForm) -> dict:
             )
             application.rule = policy.get_waitlist_rule_display()
             application.rule_explained = RULE_EXPLAINED.get(policy.waitlist_rule, "")
-        application.offer_open = application.status == ApplicationStatus.OFFERED and (
-            application.offer_expires_at is None or application.offer_expires_at >= now
-        )
-        application.can_cancel = (
-            application.status in OPEN or application.status == ApplicationStatus.ENROLLED
-        )
+        application.actions = WORKFLOW_APPLICATION.allowed_actions(application, user)
         application.timeline = [(e, _label(ApplicationStatus, e.to_status)) for e in application.events.all()]
     visits = list(
         selectors.visits_for_user(user).prefetch_related(events).order_by("-slot__starts_at", "-id")
     )
     for visit in visits:
-        visit.can_cancel = visit.status == VisitStatus.BOOKED and visit.slot.starts_at > now
+        visit.actions = WORKFLOW_VISIT.allowed_actions(visit, user)
         visit.timeline = [(e, _label(VisitStatus, e.to_status)) for e in visit.events.all()]
-    enrolments = list(selectors.enrolments_for_user(user).order_by("-start_date", "-id"))
+    enrolments = list(
+        selectors.enrolments_for_user(user).prefetch_related(events).order_by("-start_date", "-id")
+    )
+    for enrolment in enrolments:
+        # Its ending, and why: the family reads it beside the dates.
+        enrolment.timeline = [(e, _label(EnrolmentStatus, e.to_status)) for e in enrolment.events.all()]
     return {
         "children": children,
         "form": form,
@@ -390,6 +389,7 @@ def _render_manage(
     closed_apps = list(mine.exclude(status__in=OPEN).order_by("-updated_at", "-id")[:CLOSED_SHOWN])
     for application in open_apps + closed_apps:
         application.months = application.child.age_in_months(application.start_date)
+        application.actions = WORKFLOW_APPLICATION.allowed_actions(application, user)
     by_status = [
         (
             status_value,
@@ -422,11 +422,24 @@ def _render_manage(
         .filter(slot__institution=institution, status=VisitStatus.BOOKED)
         .order_by("slot__starts_at", "id")
     )
+    for visit in visits:
+        visit.actions = WORKFLOW_VISIT.allowed_actions(visit, user)
     enrolments = selectors.enrolments_for_user(user).filter(institution=institution)
     active = list(
         enrolments.filter(status=EnrolmentStatus.ACTIVE).order_by("class_group__name", "child__name")
     )
-    ended = list(enrolments.filter(status=EnrolmentStatus.ENDED).order_by("-end_date", "-id")[:CLOSED_SHOWN])
+    for enrolment in active:
+        enrolment.actions = WORKFLOW_ENROLMENT.allowed_actions(enrolment, user)
+    ended = list(
+        enrolments.filter(status=EnrolmentStatus.ENDED)
+        .prefetch_related(Prefetch("events", queryset=BookingEvent.objects.select_related("by")))
+        .order_by("-end_date", "-id")[:CLOSED_SHOWN]
+    )
+    for enrolment in ended:
+        # Who ended it and why (none for an enrolment ended before its events were kept).
+        enrolment.ending = next(
+            (e for e in reversed(enrolment.events.all()) if e.to_status == EnrolmentStatus.ENDED), None
+        )
     tomorrow = today + timedelta(days=1)
     return render(
         request,
@@ -445,7 +458,6 @@ def _render_manage(
             "active": active,
             "ended": ended,
             "today": today,
-            "now": timezone.now(),
             "slot_form": slot_form
             or VisitSlotForm(initial={"day": tomorrow, "starts_at": time(9, 30), "ends_at": time(10, 30)}),
             "enrol_form": enrol_form
@@ -623,7 +635,12 @@ def enrolment_end(request, pk: int):
         messages.error(request, _("Give the last day as a date."))
         return redirect("bookings:manage", pk=enrolment.institution_id)
     try:
-        services.enrolment_end(enrolment=enrolment, by=request.user, end_date=form.cleaned_data["end_date"])
+        services.enrolment_end(
+            enrolment=enrolment,
+            by=request.user,
+            end_date=form.cleaned_data["end_date"],
+            reason=form.cleaned_data["reason"],
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
