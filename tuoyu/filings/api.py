@@ -18,12 +18,13 @@ from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from tuoyu.accounts.capabilities import FILING_REVIEWERS, can_review_filings
 from tuoyu.accounts.models import Role
 from tuoyu.core.api_views import ActionAPIView, SignedInAPIView, service_errors, validated
 
 from . import services
 from .models import Filing, FilingKind, FilingMaterial, FilingStatus, Notice, NoticeKind
-from .selectors import REVIEWER_ROLES, access_filing_for_user, filings_for_user, public_notices
+from .selectors import access_filing_for_user, filings_for_user, public_notices
 from .serializers import (
     FilingApproveSerializer,
     FilingCreateSerializer,
@@ -39,7 +40,7 @@ from .serializers import (
 from .workflow import check_deadline_of, deadline_of
 
 OPERATORS = frozenset({Role.INSTITUTION_OPERATOR})
-REVIEWERS = frozenset(REVIEWER_ROLES)
+REVIEWERS = FILING_REVIEWERS
 
 
 def _deadlines(filing: Filing) -> None:
@@ -103,7 +104,7 @@ class FilingListAPI(SignedInAPIView, ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no signed-in user
             return Filing.objects.none()
         qs = filings_for_user(self.request.user)
-        if self.request.user.role in REVIEWER_ROLES:
+        if can_review_filings(self.request.user):
             # What must be decided next comes first; drafts, which have no deadline, last.
             return qs.order_by(F("due_on").asc(nulls_last=True), "submitted_at", "id")
         return qs.order_by("-created_at", "-id")

@@ -27,7 +27,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from stdnum.cn import uscc as uscc_lib
 
-from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.capabilities import can_review_filings
+from tuoyu.accounts.models import User
 from tuoyu.core.excel import new_workbook, workbook_bytes
 from tuoyu.core.files import FILE_SIZE_MESSAGE, MB
 from tuoyu.core.validators import normalize_uscc
@@ -630,7 +631,7 @@ def import_legacy_institutions(*, file: Any, by: User) -> ImportReport:
     Raises ValidationError (nothing written) when the file cannot be used as a whole; otherwise returns
     the report of what was created and which rows, by row number and column header, were not.
     """
-    if by.role not in (Role.HC_REVIEWER, Role.HC_ADMIN):
+    if not can_review_filings(by):
         raise PermissionDenied
     data = _read_bytes(file)
     _check_container(data)

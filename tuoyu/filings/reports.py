@@ -10,13 +10,14 @@ import re
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuoyu.accounts.capabilities import is_health_commission
 from tuoyu.accounts.models import Role, User
 from tuoyu.institutions.models import (
     CLASS_SIZE_LIMITS,
@@ -24,11 +25,11 @@ from tuoyu.institutions.models import (
     InstitutionStatus,
     InstitutionType,
 )
-from tuoyu.institutions.selectors import is_member
+from tuoyu.institutions.selectors import institutions_of
+from tuoyu.institutions.services import guard_member
 from tuoyu.regions.models import Unit
 
 from .models import SemesterReport
-from .selectors import REVIEWER_ROLES
 
 SEMESTER_PATTERN = re.compile(r"^(\d{4})-(spring|autumn)$")
 SEASONS = ("spring", "autumn")
@@ -164,10 +165,11 @@ def semester_report_submit(
     """
     # Lock the institution so two submissions of the same report queue up and the second sees the first.
     locked = Institution.objects.select_for_update().get(pk=institution.pk)
-    if by.role != Role.INSTITUTION_OPERATOR or not is_member(by, locked):
-        raise ValidationError(
-            _("Only a person who acts for this institution can report for it."), code="not_member"
-        )
+    # Someone who does not act for the kindergarten is refused like everywhere else (403), not told
+    # about a form error: the shared membership guard.
+    if by.role != Role.INSTITUTION_OPERATOR:
+        raise PermissionDenied
+    guard_member(locked, by)
     if locked.type != InstitutionType.KINDERGARTEN:
         raise ValidationError(
             _("Only a kindergarten that runs nursery classes (托班) sends a semester report."),
@@ -225,7 +227,7 @@ def is_education_officer(user: User) -> bool:
 
 def sees_all_reports(user: User) -> bool:
     """The education office receives the reports; the health commission holds the copy (§14)."""
-    return user.role in REVIEWER_ROLES or is_education_officer(user)
+    return is_health_commission(user) or is_education_officer(user)
 
 
 def _newest_first(qs: QuerySet[SemesterReport]) -> QuerySet[SemesterReport]:
@@ -246,7 +248,7 @@ def reports_for_user(user: User) -> QuerySet[SemesterReport]:
         return _newest_first(qs)
     if user.role == Role.INSTITUTION_OPERATOR:
         # One membership per user and institution (a unique constraint), so the join cannot duplicate rows.
-        return _newest_first(qs.filter(institution__memberships__user=user))
+        return _newest_first(qs.filter(institution__in=institutions_of(user)))
     return qs.none()
 
 
@@ -277,6 +279,8 @@ def reportable_institutions(user: User) -> QuerySet[Institution]:
     """The filed kindergartens an operator acts for: the ones that send semester reports."""
     if user.role != Role.INSTITUTION_OPERATOR:
         return Institution.objects.none()
-    return Institution.objects.filter(
-        memberships__user=user, type=InstitutionType.KINDERGARTEN, status=InstitutionStatus.FILED
-    ).order_by("name")
+    return (
+        institutions_of(user)
+        .filter(type=InstitutionType.KINDERGARTEN, status=InstitutionStatus.FILED)
+        .order_by("name")
+    )

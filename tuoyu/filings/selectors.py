@@ -3,21 +3,21 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from tuoyu.accounts.capabilities import can_review_filings, is_health_commission
 from tuoyu.accounts.models import Role, User
+from tuoyu.institutions.selectors import institutions_of
 
 from .models import CoordinationCase, Filing, FilingStatus, Notice
-
-REVIEWER_ROLES = frozenset({Role.HC_REVIEWER, Role.HC_ADMIN})
 
 
 def filings_for_user(user: User) -> QuerySet[Filing]:
     """An operator sees their own applications and those of institutions they act for; the health
     commission sees all in its district; nobody else sees any."""
     qs = Filing.objects.select_related("institution", "applicant")
-    if user.role in REVIEWER_ROLES:
+    if can_review_filings(user):
         return qs
     if user.role == Role.INSTITUTION_OPERATOR:
-        return qs.filter(Q(applicant=user) | Q(institution__memberships__user=user)).distinct()
+        return qs.filter(Q(applicant=user) | Q(institution__in=institutions_of(user)))
     return qs.none()
 
 
@@ -40,7 +40,7 @@ def review_queue(*, status: str = FilingStatus.SUBMITTED) -> QuerySet[Filing]:
 def cases_for_user(user: User) -> QuerySet[CoordinationCase]:
     """The health commission sees every case; a department officer only the cases their department is in."""
     qs = CoordinationCase.objects.select_related("filing").prefetch_related("departments")
-    if user.role in REVIEWER_ROLES:
+    if is_health_commission(user):
         return qs
     if user.role == Role.DEPARTMENT_OFFICER and user.department_id:
         return qs.filter(departments=user.department_id)

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tuoyu.institutions.models import Institution
+from tuoyu.institutions.selectors import institutions_of
 
 from .data import INSTITUTION_FIELDS, ClassRow, FeeRow, InstitutionSection, StaffSection
 from .models import (
@@ -281,7 +282,7 @@ class FilingCreateSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             # Only the institutions the operator is a member of exist for them here.
-            self.fields["institution"].queryset = Institution.objects.filter(memberships__user=request.user)
+            self.fields["institution"].queryset = institutions_of(request.user)
 
 
 class FilingUpdateSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuoyu.accounts.capabilities import can_review_filings, is_health_commission
 from tuoyu.accounts.models import Role, User
 from tuoyu.core.files import clean_original_name, file_named_by_kind, validate_upload
 from tuoyu.core.notifications import send_sms
@@ -320,7 +321,7 @@ def filing_submit(*, filing: Filing, by: User) -> Filing:
 
 
 def _guard_reviewer(by: User) -> None:
-    if by.role not in (Role.HC_REVIEWER, Role.HC_ADMIN):
+    if not can_review_filings(by):
         raise PermissionDenied
 
 
@@ -626,7 +627,7 @@ def case_add_opinion(*, case, by: User, text: str):
         if not locked.departments.filter(pk=by.department_id).exists():
             raise PermissionDenied
         department = by.department
-    elif by.role in (Role.HC_REVIEWER, Role.HC_ADMIN) and by.department_id:
+    elif is_health_commission(by) and by.department_id:
         department = by.department
     else:
         raise PermissionDenied

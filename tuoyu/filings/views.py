@@ -12,19 +12,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from tuoyu.accounts.capabilities import FILING_REVIEWERS, can_review_filings
 from tuoyu.accounts.models import Role
 from tuoyu.core.access import public, role_required
 from tuoyu.core.files import content_disposition, serve_private
 from tuoyu.core.forms import add_service_errors
 from tuoyu.core.workdays import deadline_status
 from tuoyu.institutions.forms import map_picker_settings
-from tuoyu.institutions.models import Institution, InstitutionMembership
+from tuoyu.institutions.models import Institution
+from tuoyu.institutions.selectors import institutions_of
 
 from . import services
 from .data import INSTITUTION_FIELDS, ClassFormSet, FeeFormSet, InstitutionSection, StaffSection, describe
 from .forms import DecisionForm, DeregistrationForm, MaterialForm, OperatorRegistrationForm
 from .models import SECTION_LABELS, Filing, FilingKind, FilingMaterial, FilingStatus, MaterialKind
-from .selectors import REVIEWER_ROLES, access_filing_for_user, filings_for_user, review_queue
+from .selectors import access_filing_for_user, filings_for_user, review_queue
 from .workflow import (
     WORKFLOW,
     awaits_decision,
@@ -37,7 +39,7 @@ from .workflow import (
 )
 
 OPERATOR = Role.INSTITUTION_OPERATOR
-REVIEWERS = tuple(REVIEWER_ROLES)
+REVIEWERS = tuple(FILING_REVIEWERS)
 BOOLEAN_FIELDS = {
     "is_puhui",
     "offers_full_day",
@@ -132,7 +134,7 @@ def my_filings(request):
     filings = list(filings_for_user(request.user).order_by("-created_at"))
     for filing in filings:
         filing.editable = is_editable(filing)
-    institutions = Institution.objects.filter(memberships__user=request.user).select_related("unit")
+    institutions = institutions_of(request.user).select_related("unit")
     return render(request, "filings/my_filings.html", {"filings": filings, "institutions": institutions})
 
 
@@ -268,7 +270,7 @@ def detail(request, pk: int):
             "actions": WORKFLOW.allowed_actions(filing, request.user),
             "editable": may_edit(filing, request.user),
             "has_receipt": has_receipt(filing),
-            "is_reviewer": request.user.role in REVIEWER_ROLES,
+            "is_reviewer": can_review_filings(request.user),
             "is_owner": filing.applicant_id == request.user.pk,
         },
     )
@@ -288,10 +290,7 @@ def withdraw(request, pk: int):
 
 
 def _member_institution(user, pk: int) -> Institution:
-    membership = get_object_or_404(
-        InstitutionMembership.objects.select_related("institution"), institution_id=pk, user=user
-    )
-    return membership.institution
+    return get_object_or_404(institutions_of(user), pk=pk)
 
 
 @role_required(OPERATOR)

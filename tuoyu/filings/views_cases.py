@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tuoyu.accounts.capabilities import HEALTH_COMMISSION
 from tuoyu.accounts.models import Role
 from tuoyu.core.access import role_required
 from tuoyu.core.forms import add_service_errors
@@ -17,10 +18,10 @@ from tuoyu.regions.models import Department
 from . import services
 from .forms import CaseForm
 from .models import Filing
-from .selectors import REVIEWER_ROLES, access_case_for_user, cases_for_user
+from .selectors import access_case_for_user, cases_for_user
 from .workflow import WORKFLOW_CASE, case_is_open
 
-CASE_ROLES = (*REVIEWER_ROLES, Role.DEPARTMENT_OFFICER)
+CASE_ROLES = (*HEALTH_COMMISSION, Role.DEPARTMENT_OFFICER)
 
 
 class OpinionForm(forms.Form):
@@ -44,7 +45,7 @@ def case_list(request):
     return render(request, "filings/cases.html", {"rows": rows})
 
 
-@role_required(*REVIEWER_ROLES)
+@role_required(*HEALTH_COMMISSION)
 def case_open(request, pk: int):
     filing = get_object_or_404(Filing, pk=pk)
     form = CaseForm(request.POST or None)

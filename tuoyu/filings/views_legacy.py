@@ -15,15 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from tuoyu.accounts.capabilities import FILING_REVIEWERS
 from tuoyu.core.access import role_required
 from tuoyu.core.excel import XLSX, xlsx_response
 from tuoyu.core.files import clean_original_name, content_disposition
 from tuoyu.core.forms import add_service_errors
 
 from .importer import COLUMNS, MAX_ROWS, import_legacy_institutions, legacy_template
-from .selectors import REVIEWER_ROLES
 
-REVIEWERS = tuple(REVIEWER_ROLES)
+REVIEWERS = tuple(FILING_REVIEWERS)
 SESSION_KEY = "tuoyu_legacy_import_report"
 
 

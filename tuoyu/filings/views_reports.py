@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from tuoyu.accounts.capabilities import HEALTH_COMMISSION
 from tuoyu.accounts.models import Role
 from tuoyu.core.access import role_required
 from tuoyu.core.excel import xlsx_response
@@ -30,10 +31,9 @@ from .reports import (
     semester_label,
     semester_report_submit,
 )
-from .selectors import REVIEWER_ROLES
 
 OPERATOR = Role.INSTITUTION_OPERATOR
-OFFICIALS = (Role.DEPARTMENT_OFFICER, *REVIEWER_ROLES)
+OFFICIALS = (Role.DEPARTMENT_OFFICER, *HEALTH_COMMISSION)
 
 
 class SemesterReportForm(forms.Form):
