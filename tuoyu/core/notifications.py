@@ -19,14 +19,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from . import limits
 from .models import OutboxMessage
 from .statemachine import transition
 from .workflow import WORKFLOW
 
 logger = logging.getLogger("tuoyu.outbox")
 
-MAX_ATTEMPTS = 8
-STALE_CLAIM = timedelta(minutes=10)  # a sender that died mid-send; its message is tried again
+MAX_ATTEMPTS = limits.OUTBOX_MAX_ATTEMPTS
+STALE_CLAIM = limits.OUTBOX_STALE_CLAIM
 
 
 class ConsoleSmsBackend:
@@ -133,7 +134,7 @@ def deliver(pk: int) -> bool:
     return outcome == OutboxMessage.Status.SENT
 
 
-def deliver_due(*, limit: int = 200) -> int:
+def deliver_due(*, limit: int = limits.OUTBOX_BATCH) -> int:
     """Send what is due, oldest first; the worker calls this every few seconds."""
     ids = list(
         OutboxMessage.objects.filter(_due(timezone.now()))

@@ -7,6 +7,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from tuoyu.core import limits
+
 from .forms import InstitutionSearchForm
 from .models import InstitutionStatus
 from .selectors import public_institution_detail, search_institutions
@@ -36,7 +38,7 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("q", str, description="Part of the name or address"),
     OpenApiParameter("ordering", str, enum=["distance", "name", "fee", "vacancies"]),
     OpenApiParameter("page", int),
-    OpenApiParameter("page_size", int, description="At most 100"),
+    OpenApiParameter("page_size", int, description=f"At most {limits.MAX_PAGE_SIZE}"),
 ]
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.core import limits
 from tuoyu.core.geo import from_map_crs
 from tuoyu.regions.models import Unit
 from tuoyu.regions.selectors import area_unit
@@ -13,7 +14,7 @@ from tuoyu.regions.selectors import area_unit
 from .models import AgeGroup, InstitutionType, Ownership, ServiceType
 from .selectors import NEAR_SORT_KEYS, SearchParams
 
-MAX_RADIUS_KM = 500
+MAX_RADIUS_KM = limits.SEARCH_MAX_RADIUS_KM
 
 
 def _blank(choices):
@@ -59,8 +60,8 @@ class InstitutionSearchForm(forms.Form):
             ("vacancies", _("Most vacancies")),
         ],
     )
-    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
-    page_size = forms.IntegerField(required=False, min_value=1, max_value=100)
+    page = forms.IntegerField(required=False, min_value=1, max_value=limits.MAX_PAGE)
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=limits.MAX_PAGE_SIZE)
 
     def clean_unit(self):
         code = self.cleaned_data["unit"]
@@ -123,7 +124,7 @@ class InstitutionSearchForm(forms.Form):
                 data["place_unit"] = unit
         return data
 
-    def to_params(self, *, default_page_size: int = 20) -> SearchParams:
+    def to_params(self, *, default_page_size: int = limits.PAGE_SIZE) -> SearchParams:
         data = self.cleaned_data
         ordering = data.get("ordering") or ""
         if ordering not in NEAR_SORT_KEYS:

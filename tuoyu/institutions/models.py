@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tuoyu.core import limits
 from tuoyu.core.validators import validate_uscc
 
 
@@ -315,7 +316,7 @@ class Fee(models.Model):
 class InstitutionPhoto(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to="institution-photos/")
-    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    caption = models.CharField(_("caption"), max_length=limits.PHOTO_CAPTION_MAX_CHARS, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from tuoyu.core import limits
 from tuoyu.core.geo import bounding_box, haversine_km
 from tuoyu.regions.models import Unit
 
@@ -43,7 +44,7 @@ class SearchParams:
     radius_km: float | None = None
     ordering: str = ""
     page: int = 1
-    page_size: int = 20
+    page_size: int = limits.PAGE_SIZE
 
 
 @dataclass

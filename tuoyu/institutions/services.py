@@ -12,6 +12,7 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuoyu.core import limits
 from tuoyu.core.audit import update_audited
 from tuoyu.core.statemachine import lock, transition
 from tuoyu.core.validators import normalize_uscc
@@ -232,7 +233,7 @@ def guard_member(institution: Institution | int, by) -> None:
 
 # --- photos ----------------------------------------------------------------------------------------
 
-MAX_PHOTOS = 12
+MAX_PHOTOS = limits.INSTITUTION_MAX_PHOTOS
 
 
 def institution_photo_add(*, institution: Institution, by, upload, caption: str = ""):
@@ -244,7 +245,7 @@ def institution_photo_add(*, institution: Institution, by, upload, caption: str 
 
     guard_member(institution, by)
     caption = (caption or "").strip()
-    if len(caption) > 100:
+    if len(caption) > limits.PHOTO_CAPTION_MAX_CHARS:
         raise ValidationError(
             {"caption": _("Please keep the caption under 100 characters.")}, code="max_length"
         )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts.models import GOVERNMENT_ROLES, Role
+from tuoyu.core import limits
 from tuoyu.core.access import public, role_required
 from tuoyu.core.excel import xlsx_response
 from tuoyu.core.files import serve_private
@@ -32,9 +33,9 @@ from .selectors import (
     vacancies_by_age_group,
 )
 
-MAX_COMPARE = 3
-HOME_MARKERS = 100
-HOME_RADIUS_KM = 100
+MAX_COMPARE = limits.COMPARE_MAX
+HOME_MARKERS = limits.HOME_MAP_MARKERS
+HOME_RADIUS_KM = limits.HOME_MAP_RADIUS_KM
 
 
 def _markers(rows, crs: str) -> list[dict]:
