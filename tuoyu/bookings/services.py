@@ -175,6 +175,38 @@ def _move(application: Application, to_status: str, *, by: User | None, note: st
     transition(WORKFLOW_APPLICATION, application, to_status, by=by, note=note, changes=changes, locked=True)
 
 
+def _once_per_key(model, *, family: User, idempotency_key: str, create):
+    """`create()` once per family and idempotency key: a retried request (a double click, a client's
+    retry) answers the first record. When the same key wins a race a moment ahead (the unique
+    family+key constraint refuses the insert), its record is the answer too."""
+    replay = model.objects.filter(family=family, idempotency_key=idempotency_key)
+    existing = replay.first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        existing = replay.first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _create_or_refuse(model, *, conflict, refusal: ValidationError, **fields):
+    """Insert a row in a savepoint, so a refused insert leaves this transaction (and the caller's)
+    usable. The database's constraint is the last guard behind a check made under lock; when it refuses
+    because `conflict` now exists (a row written in the same instant, or without the service), the
+    person gets `refusal`, the same answer the check would have given, instead of a 500."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError:
+        if conflict.exists():
+            raise refusal from None
+        raise
+
+
 def fits_age_group(child: Child, age_group: str, on: date) -> bool:
     low, high = AGE_GROUP_MONTHS[AgeGroup(age_group)]
     return low <= months_between(child.birth_date, on) < high
@@ -275,18 +307,12 @@ def visit_slot_create(
 
 def visit_book(*, slot: VisitSlot, family: User, idempotency_key: str, child: Child | None = None) -> Visit:
     """Book one seat of a visit slot. A retried request with the same key returns the same visit."""
-    existing = Visit.objects.filter(family=family, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return _visit_book(slot=slot, family=family, idempotency_key=idempotency_key, child=child)
-    except IntegrityError:
-        # The same key won a race a moment ago (a double click): that booking is the answer.
-        existing = Visit.objects.filter(family=family, idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing
+    return _once_per_key(
+        Visit,
+        family=family,
+        idempotency_key=idempotency_key,
+        create=lambda: _visit_book(slot=slot, family=family, idempotency_key=idempotency_key, child=child),
+    )
 
 
 def _visit_book(*, slot, family, idempotency_key, child) -> Visit:
@@ -370,29 +396,24 @@ def application_submit(
     same child at the same institution while one is open (another tab, another key) is refused with
     code "duplicate_application", also when both arrive at once.
     """
-    existing = Application.objects.filter(family=family, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return _application_submit(
-                family=family,
-                child=child,
-                institution=institution,
-                age_group=age_group,
-                service_type=service_type,
-                start_date=start_date,
-                idempotency_key=idempotency_key,
-                notes=notes,
-                parents_work_nearby=parents_work_nearby,
-            )
-    except IntegrityError:
-        # The same key was used for another child in the same instant (the child locks differ): the
-        # first application is still the answer to this key.
-        existing = Application.objects.filter(family=family, idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing
+    # The same key used for another child in the same instant (the child locks differ) also answers
+    # the first application.
+    return _once_per_key(
+        Application,
+        family=family,
+        idempotency_key=idempotency_key,
+        create=lambda: _application_submit(
+            family=family,
+            child=child,
+            institution=institution,
+            age_group=age_group,
+            service_type=service_type,
+            start_date=start_date,
+            idempotency_key=idempotency_key,
+            notes=notes,
+            parents_work_nearby=parents_work_nearby,
+        ),
+    )
 
 
 def _duplicate(child: Child) -> ValidationError:
@@ -484,27 +505,23 @@ def _application_submit(
         if free_places(institution, age_group) > 0
         else ApplicationStatus.WAITLISTED
     )
-    try:
-        # A savepoint: a refused insert leaves this transaction, and the caller's, usable.
-        with transaction.atomic():
-            application = Application.objects.create(
-                family=family,
-                child=child,
-                institution=institution,
-                age_group=age_group,
-                service_type=service_type,
-                start_date=start_date,
-                notes=notes.strip(),
-                parents_work_nearby=parents_work_nearby,
-                status=status,
-                idempotency_key=idempotency_key,
-            )
-    except IntegrityError:
-        # application_open_once, the last guard: an open application got past the child lock (a row
-        # written without this service). The family gets the same answer as from the check above.
-        if Application.objects.filter(child=child, institution=institution, status__in=OPEN).exists():
-            raise ValidationError({"child": [_duplicate(child)]}) from None
-        raise
+    # application_open_once, the last guard: an open application got past the child lock (a row
+    # written without this service). The family gets the same answer as from the check above.
+    application = _create_or_refuse(
+        Application,
+        conflict=Application.objects.filter(child=child, institution=institution, status__in=OPEN),
+        refusal=ValidationError({"child": [_duplicate(child)]}),
+        family=family,
+        child=child,
+        institution=institution,
+        age_group=age_group,
+        service_type=service_type,
+        start_date=start_date,
+        notes=notes.strip(),
+        parents_work_nearby=parents_work_nearby,
+        status=status,
+        idempotency_key=idempotency_key,
+    )
     record_application(obj=application, from_status="", to_status=status, by=family)
     if status == ApplicationStatus.WAITLISTED:
         text = _(
@@ -553,21 +570,19 @@ def _enrol(application: Application, *, by: User, exclude_offer: bool) -> bool:
     if attends.exists():
         raise _already_attends(application.child)
     update_audited(ClassGroup, pk=target.pk, actor=by, enrolled=F("enrolled") + 1)
-    try:
-        with transaction.atomic():
-            Enrolment.objects.create(
-                child=application.child,
-                institution=application.institution,
-                class_group=target,
-                service_type=application.service_type,
-                start_date=max(application.start_date, timezone.localdate()),
-                application=application,
-                recorded_by=by,
-            )
-    except IntegrityError:
-        if attends.exists():  # enrolled through another application in the same instant
-            raise _already_attends(application.child) from None
-        raise
+    # enrolment_once_active, the last guard: enrolled through another application in the same instant.
+    _create_or_refuse(
+        Enrolment,
+        conflict=attends,
+        refusal=_already_attends(application.child),
+        child=application.child,
+        institution=application.institution,
+        class_group=target,
+        service_type=application.service_type,
+        start_date=max(application.start_date, timezone.localdate()),
+        application=application,
+        recorded_by=by,
+    )
     institution_refresh_totals(institution=application.institution, by=by)
     return True
 
