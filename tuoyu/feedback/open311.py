@@ -37,7 +37,7 @@ from tuoyu.institutions.models import Institution
 
 from .models import Category, Complaint, ComplaintStatus, Finding, Open311Client
 from .services import complaint_file
-from .workflow import OPEN
+from .workflow import FINISHED, OPEN
 
 S = ComplaintStatus
 logger = logging.getLogger(__name__)
@@ -52,8 +52,8 @@ MAX_REQUESTS = 1000
 # A place not in the register may be someone's home: the public sees it to about 100 m.
 PUBLIC_DECIMALS = 3
 # The spec has only open and closed. An answered case stays open: the reporter may still rate it and
-# have it reopened once within 15 days. Only a case nobody acts on again is closed.
-CLOSED = frozenset({S.CLOSED, S.MERGED})
+# have it reopened once within 15 days. Only a case nobody acts on again is closed (workflow.FINISHED).
+CLOSED = FINISHED
 # The XML element of each item of a list, by the list's own element (the spec's ⇊ and ↴).
 ITEM_TAGS = {
     "services": "service",

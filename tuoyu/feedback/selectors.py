@@ -20,7 +20,7 @@ from tuoyu.regions.models import Department, Unit
 
 from . import services
 from .models import Complaint, ComplaintStatus
-from .workflow import OPEN
+from .workflow import OPEN, awaits_acknowledgement
 
 S = ComplaintStatus
 
@@ -124,7 +124,7 @@ def queue_counts(qs: QuerySet[Complaint], *, on: date | None = None) -> dict[str
 
 def due_on(complaint: Complaint) -> date | None:
     """The date the case waits for next: its acknowledgement until it is taken up, then its answer."""
-    if complaint.status in (S.RECEIVED, S.ASSIGNED) and complaint.acknowledge_due_on:
+    if awaits_acknowledgement(complaint) and complaint.acknowledge_due_on:
         return complaint.acknowledge_due_on
     if complaint.status in OPEN:
         return complaint.answer_due_on

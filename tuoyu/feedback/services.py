@@ -25,6 +25,7 @@ from tuoyu.accounts.models import Role, User
 from tuoyu.core.files import IMAGE_KINDS, strip_image_metadata, validate_upload
 from tuoyu.core.geo import bounding_box, haversine_km
 from tuoyu.core.notifications import notify_person, send_sms
+from tuoyu.core.statemachine import transition
 from tuoyu.core.validators import normalize_mobile
 from tuoyu.core.workdays import SHANGHAI, add_workdays
 from tuoyu.institutions.models import Institution, InstitutionStatus
@@ -43,7 +44,14 @@ from .models import (
     RoutingRule,
     TrackingSequence,
 )
-from .workflow import ACCEPTS_INFORMATION, OPEN, can_transition
+from .workflow import (
+    ACCEPTS_INFORMATION,
+    AWAITS_ACKNOWLEDGEMENT,
+    OPEN,
+    WORKFLOW_COMPLAINT,
+    awaits_acknowledgement,
+)
+from .workflow import can_handle as can_handle
 
 S = ComplaintStatus
 
@@ -83,7 +91,7 @@ def today() -> date:
 def overdue_q(on: date | None = None) -> Q:
     """Open cases past their acknowledgement or answer date, as one filter the queue and counts share."""
     on = on or today()
-    return Q(status__in=[S.RECEIVED, S.ASSIGNED], acknowledge_due_on__lt=on) | Q(
+    return Q(status__in=list(AWAITS_ACKNOWLEDGEMENT), acknowledge_due_on__lt=on) | Q(
         status__in=list(OPEN), answer_due_on__lt=on
     )
 
@@ -91,7 +99,7 @@ def overdue_q(on: date | None = None) -> Q:
 def is_overdue(complaint: Complaint, on: date | None = None) -> bool:
     on = on or today()
     if (
-        complaint.status in (S.RECEIVED, S.ASSIGNED)
+        awaits_acknowledgement(complaint)
         and complaint.acknowledge_due_on
         and complaint.acknowledge_due_on < on
     ):
@@ -119,18 +127,6 @@ def complaints_for_institution_user(user: User) -> QuerySet[Complaint]:
     """Cases about the institutions the user works at: the institution answers, never learns who complained."""
     ids = institutions_of(user).values("pk")
     return Complaint.objects.filter(institution_id__in=ids).exclude(status=S.MERGED)
-
-
-def can_handle(user: User, complaint: Complaint) -> bool:
-    """Acting on a case: the health commission on any, a department officer on their department's."""
-    role = getattr(user, "role", None)
-    if role in HEALTH_COMMISSION_ROLES:
-        return True
-    return (
-        role == Role.DEPARTMENT_OFFICER
-        and user.department_id is not None
-        and (user.department_id == complaint.department_id)
-    )
 
 
 def routing_rule(category: str) -> RoutingRule | None:
@@ -205,7 +201,7 @@ def duplicate_suggestions(complaint: Complaint) -> list[Complaint]:
             category=complaint.category,
             received_at__gte=complaint.received_at - window,
             received_at__lte=complaint.received_at + window,
-            status__in=[*OPEN, S.ANSWERED],
+            status__in=list(ACCEPTS_INFORMATION),
         )
         .exclude(pk=complaint.pk)
         .select_related("institution", "department")
@@ -265,20 +261,21 @@ def _move(
     note: str = "",
     department: Department | None = None,
     public: bool = True,
-) -> None:
-    if not can_transition(locked.status, to_status):
+    changes: dict | None = None,
+) -> Complaint:
+    """The status change through the one workflow, on a row the caller has locked (it checked its guards
+    under that lock). The feedback message is checked first so that the reporter reads the same words."""
+    if not WORKFLOW_COMPLAINT.can(locked.status, to_status):
         raise _refused(locked)
-    from_status = locked.status
-    locked.status = to_status
-    _event(
+    return transition(
+        WORKFLOW_COMPLAINT,
         locked,
-        kind,
+        to_status,
         by=by,
         note=note,
-        public=public,
-        from_status=from_status,
-        to_status=to_status,
-        department=department,
+        changes=changes,
+        event={"kind": kind, "department": department, "public": public},
+        locked=True,
     )
 
 
@@ -490,7 +487,6 @@ def complaint_file(
             _event(complaint, EventKind.FILED, to_status=S.RECEIVED)
             _store_photos(complaint, clean)
             _route(complaint, rule)
-            complaint.save()
     except IntegrityError:
         if idempotency_key:
             existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
@@ -507,10 +503,18 @@ def _route(complaint: Complaint, rule: RoutingRule | None) -> None:
     ack_days = rule.acknowledge_days if rule else 1
     answer_days = rule.answer_days if rule else 15
     received = timezone.localdate(complaint.received_at, timezone=SHANGHAI)
-    complaint.department = department
-    complaint.acknowledge_due_on = add_workdays(received, ack_days)
-    complaint.answer_due_on = add_workdays(received, answer_days)
-    _move(complaint, S.ASSIGNED, EventKind.ASSIGNED, by=None, department=department)
+    _move(
+        complaint,
+        S.ASSIGNED,
+        EventKind.ASSIGNED,
+        by=None,
+        department=department,
+        changes={
+            "department": department,
+            "acknowledge_due_on": add_workdays(received, ack_days),
+            "answer_due_on": add_workdays(received, answer_days),
+        },
+    )
     if rule is not None:
         complaint.co_departments.set(rule.co_departments.all())
 
@@ -547,11 +551,16 @@ def complaint_acknowledge(*, complaint: Complaint, by: User) -> Complaint:
         locked = _lock(complaint)
         _guard_handler(by, locked)
         # The table's ANSWERED -> IN_PROGRESS is the reporter reopening it (complaint_rate), not a handler.
-        if locked.status == S.ANSWERED:
+        if not awaits_acknowledgement(locked):
             raise _refused(locked)
-        _move(locked, S.IN_PROGRESS, EventKind.ACKNOWLEDGED, by=by, department=locked.department)
-        locked.acknowledged_at = timezone.now()
-        locked.save()
+        _move(
+            locked,
+            S.IN_PROGRESS,
+            EventKind.ACKNOWLEDGED,
+            by=by,
+            department=locked.department,
+            changes={"acknowledged_at": timezone.now()},
+        )
     return locked
 
 
@@ -564,10 +573,15 @@ def complaint_reassign(*, complaint: Complaint, by: User, department: Department
         _guard_handler(by, locked)
         if department.pk == locked.department_id:
             raise ValidationError({"department": _("The case is already with this department.")}, code="same")
-        _move(locked, S.ASSIGNED, EventKind.REASSIGNED, by=by, note=reason, department=department)
-        locked.department = department
-        locked.acknowledged_at = None
-        locked.save()
+        _move(
+            locked,
+            S.ASSIGNED,
+            EventKind.REASSIGNED,
+            by=by,
+            note=reason,
+            department=department,
+            changes={"department": department, "acknowledged_at": None},
+        )
     transaction.on_commit(
         lambda: _tell(
             _officers(department),
@@ -589,13 +603,23 @@ def complaint_answer(*, complaint: Complaint, by: User, finding: str, answer: st
     with transaction.atomic():
         locked = _lock(complaint)
         _guard_handler(by, locked)
-        _move(locked, S.ANSWERED, EventKind.ANSWERED, by=by, note=answer, department=locked.department)
         now = timezone.now()
-        locked.answer, locked.finding, locked.answered_at = answer, finding, now
-        locked.acknowledged_at = locked.acknowledged_at or now
-        locked.answered_on_time = timezone.localdate(now, timezone=SHANGHAI) <= locked.answer_due_on
-        locked.satisfied = None
-        locked.save()
+        _move(
+            locked,
+            S.ANSWERED,
+            EventKind.ANSWERED,
+            by=by,
+            note=answer,
+            department=locked.department,
+            changes={
+                "answer": answer,
+                "finding": finding,
+                "answered_at": now,
+                "acknowledged_at": locked.acknowledged_at or now,
+                "answered_on_time": timezone.localdate(now, timezone=SHANGHAI) <= locked.answer_due_on,
+                "satisfied": None,
+            },
+        )
         duplicates = list(locked.duplicates.all())
 
     def send():
@@ -623,7 +647,7 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, by: User, note: st
         }
         locked, target = rows[complaint.pk], rows[into.pk]
         _guard_handler(by, locked)
-        if target.status not in (*OPEN, S.ANSWERED):
+        if target.status not in ACCEPTS_INFORMATION:
             raise ValidationError(
                 {
                     "into": _("Report %(number)s is no longer being handled; choose another.")
@@ -631,10 +655,15 @@ def complaint_merge(*, complaint: Complaint, into: Complaint, by: User, note: st
                 },
                 code="target_closed",
             )
-        _move(locked, S.MERGED, EventKind.MERGED, by=by, note=note.strip(), department=target.department)
-        locked.merged_into = target
-        locked.closed_at = timezone.now()
-        locked.save()
+        _move(
+            locked,
+            S.MERGED,
+            EventKind.MERGED,
+            by=by,
+            note=note.strip(),
+            department=target.department,
+            changes={"merged_into": target, "closed_at": timezone.now()},
+        )
         _event(target, EventKind.DUPLICATE_ADDED, by=by, public=True)
     return locked
 
@@ -657,7 +686,7 @@ def complaint_place(*, complaint: Complaint, lat: float, lng: float, by: User) -
                 {"lat": _("This report is about an institution of the register; its place is known.")},
                 code="institution",
             )
-        if locked.status not in (*OPEN, S.ANSWERED):
+        if locked.status not in ACCEPTS_INFORMATION:
             raise _refused(locked)
         unit = unit_for_point(lat, lng)
         locked.lat, locked.lng, locked.unit = lat, lng, unit
@@ -682,7 +711,7 @@ def complaint_institution_reply(*, complaint: Complaint, by: User, text: str) ->
             raise ValidationError(
                 {"text": _("Your institution has already replied to this report.")}, code="replied"
             )
-        if locked.status not in (*OPEN, S.ANSWERED):
+        if locked.status not in ACCEPTS_INFORMATION:
             raise ValidationError({"text": _("This report is closed.")}, code="closed")
         locked.institution_reply, locked.institution_replied_at = text, timezone.now()
         locked.save()
@@ -744,20 +773,28 @@ def complaint_rate(
                 },
                 code="reopen",
             )
-        locked.satisfied, locked.rating_comment = satisfied, comment
         _event(locked, EventKind.RATED, note=_("Satisfied") if satisfied else _("Not satisfied"))
+        rating = {"satisfied": satisfied, "rating_comment": comment}
         if reopen:
             rule = routing_rule(locked.category)
             _move(
-                locked, S.IN_PROGRESS, EventKind.REOPENED, by=None, note=comment, department=locked.department
+                locked,
+                S.IN_PROGRESS,
+                EventKind.REOPENED,
+                by=None,
+                note=comment,
+                department=locked.department,
+                changes={
+                    **rating,
+                    "reopen_count": locked.reopen_count + 1,
+                    "answer_due_on": add_workdays(today(), rule.answer_days if rule else 15),
+                    "escalated_at": None,
+                },
             )
-            locked.reopen_count += 1
-            locked.answer_due_on = add_workdays(today(), rule.answer_days if rule else 15)
-            locked.escalated_at = None
         else:
-            _move(locked, S.CLOSED, EventKind.CLOSED, by=None)
-            locked.closed_at = timezone.now()
-        locked.save()
+            _move(
+                locked, S.CLOSED, EventKind.CLOSED, by=None, changes={**rating, "closed_at": timezone.now()}
+            )
     if reopen:
         transaction.on_commit(
             lambda: _tell(
@@ -871,9 +908,8 @@ def complaints_close_unrated(*, now: datetime | None = None) -> int:
                 EventKind.CLOSED,
                 by=None,
                 note=_("Not rated within %(days)s days.") % {"days": CLOSE_UNRATED_AFTER_DAYS},
+                changes={"closed_at": now},
             )
-            locked.closed_at = now
-            locked.save()
             closed += 1
     return closed
 

@@ -33,7 +33,6 @@ from .forms_handle import (
     QueueFilterForm,
     ReassignForm,
 )
-from .models import ComplaintStatus
 from .selectors import (
     QUEUE_PAGE_SIZE,
     access_complaint_for_institution_user,
@@ -45,13 +44,10 @@ from .selectors import (
     queue_counts,
     sees_identity_columns,
 )
-from .workflow import OPEN
+from .workflow import ACCEPTS_INFORMATION, OPEN, WORKFLOW_COMPLAINT, awaits_acknowledgement
 
-S = ComplaintStatus
 VIEWERS = (Role.HC_REVIEWER, Role.HC_ADMIN, Role.DEPARTMENT_OFFICER, Role.STREET_OFFICER)
 INSTITUTION_PEOPLE = (Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF, Role.INSTITUTION_HEALTH)
-# The institution may reply while the case is being handled or answered (as services.complaint_institution_reply).
-REPLY_STATUSES = frozenset({*OPEN, S.ANSWERED})
 # What the institution's page loads: the case and its answer, never the reporter's fields or photos.
 INSTITUTION_FIELDS = (
     "tracking_number",
@@ -80,6 +76,7 @@ def queue(request):
     page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for complaint in page:
         complaint.due = due_on(complaint)
+        complaint.awaits_acknowledgement = awaits_acknowledgement(complaint)
     return render(
         request,
         "feedback/handle_queue.html",
@@ -185,11 +182,11 @@ def _render_case(request, complaint, *, bound: dict | None = None, status: int =
         "forms": {action: bound.get(action) or _action_form(request, action) for action in ACTION_FORMS},
         # One summary at the top: a refused action may belong to a form the case's status hides.
         "action_errors": [message for form in bound.values() for message in _messages(form)],
-        "can_acknowledge": complaint.status == S.ASSIGNED,
-        "can_act": complaint.status in (S.ASSIGNED, S.IN_PROGRESS),
+        # The buttons of the case page: the workflow decides which actions this user may take now.
+        "actions": WORKFLOW_COMPLAINT.allowed_actions(complaint, user),
         "acknowledge_deadline": (
             deadline_status(due=complaint.acknowledge_due_on)
-            if complaint.status in (S.RECEIVED, S.ASSIGNED) and complaint.acknowledge_due_on
+            if awaits_acknowledgement(complaint) and complaint.acknowledge_due_on
             else None
         ),
         "answer_deadline": (
@@ -278,7 +275,9 @@ def _render_institution(request, *, bound: dict | None = None, status: int = 200
     bound = bound or {}
     for complaint in page:
         complaint.reply_form = bound.get(complaint.pk) or InstitutionReplyForm(prefix=f"c{complaint.pk}")
-        complaint.can_reply = complaint.institution_replied_at is None and complaint.status in REPLY_STATUSES
+        complaint.can_reply = (
+            complaint.institution_replied_at is None and complaint.status in ACCEPTS_INFORMATION
+        )
     errors = [message for form in bound.values() for message in _messages(form)]
     return render(
         request, "feedback/institution_complaints.html", {"page": page, "errors": errors}, status=status

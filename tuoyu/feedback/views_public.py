@@ -24,10 +24,9 @@ from tuoyu.institutions.forms import map_picker_settings
 from tuoyu.institutions.models import Institution
 from tuoyu.institutions.selectors import public_institutions
 
-from . import services
+from . import services, workflow
 from .forms import AddInformationForm, RateForm, ReportForm, TrackForm, new_key
 from .models import Complaint, ComplaintPhoto, ComplaintStatus, EventKind
-from .workflow import ACCEPTS_INFORMATION, OPEN
 
 SESSION_FILED = "feedback_filed"  # the number and code of the report just filed, shown once
 SESSION_TRACKED = "feedback_tracked"  # pks of the cases this visitor looked up with their code
@@ -208,8 +207,8 @@ def track(request):
 
 def _detail(request, complaint: Complaint, *, add_form=None, rate_form=None):
     merged = complaint.status == ComplaintStatus.MERGED and complaint.merged_into_id is not None
-    can_add = complaint.status in ACCEPTS_INFORMATION
-    can_rate = complaint.status == ComplaintStatus.ANSWERED
+    can_add = workflow.accepts_information(complaint)
+    can_rate = workflow.can_rate(complaint)
     timeline = [
         (event, event.note if event.kind in NOTE_KINDS else "")
         for event in services.public_timeline(complaint)
@@ -221,7 +220,7 @@ def _detail(request, complaint: Complaint, *, add_form=None, rate_form=None):
             "complaint": complaint,
             "timeline": timeline,
             "overdue": services.is_overdue(complaint),
-            "is_open": complaint.status in OPEN,
+            "is_open": workflow.is_open(complaint),
             "photos": list(complaint.photos.filter(added_by_reporter=True)),
             # Handled together with another case: its progress, never its reporter, text or photos.
             "target": complaint.merged_into if merged else None,
