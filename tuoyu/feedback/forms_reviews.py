@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Aspect
-from .reviews import MAX_REPLY, MAX_TEXT
+from .reviews import MAX_MODERATION_NOTE, MAX_REPLY, MAX_TEXT
 
 STARS = [(n, "★" * n + "☆" * (5 - n)) for n in range(5, 0, -1)]
 
@@ -64,3 +64,9 @@ class ReplyForm(forms.Form):
 
 class ModerateForm(forms.Form):
     decision = forms.ChoiceField(choices=[("publish", _("Publish")), ("reject", _("Do not publish"))])
+    # Why, for the review's moderation history; optional so that one click still decides.
+    note = forms.CharField(
+        label=_("Reason (optional, kept in the review's history)"),
+        required=False,
+        max_length=MAX_MODERATION_NOTE,
+    )

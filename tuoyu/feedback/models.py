@@ -344,6 +344,26 @@ class Review(models.Model):
         return f"{self.institution} {self.overall}/5"
 
 
+class ReviewEvent(models.Model):
+    """One row per moderation decision: a review published, held back or taken down, by whom and why.
+    The review's moderated_by/moderated_at keep only the last decision; this is its history."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, choices=ReviewStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=ReviewStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status} {self.at:%Y-%m-%d}"
+
+
 class ModeratedWord(models.Model):
     """A word or phrase that holds a review for a moderator (abuse, insults, personal data)."""
 

@@ -16,7 +16,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,11 +24,13 @@ from django.utils.translation import gettext_lazy
 
 from tuoyu.accounts.models import Role, User
 from tuoyu.bookings.models import Enrolment, EnrolmentStatus, Visit, VisitStatus
+from tuoyu.core.statemachine import lock, transition
 from tuoyu.institutions.models import Institution
 from tuoyu.institutions.selectors import institutions_of
 from tuoyu.institutions.services import guard_member
 
-from .models import Aspect, ModeratedWord, Review, ReviewStatus
+from .models import Aspect, ModeratedWord, Review, ReviewEvent, ReviewStatus
+from .workflow import WORKFLOW_REVIEW
 
 MAX_TEXT = 1000
 MAX_REPLY = 1000
@@ -184,8 +186,15 @@ def reviews_for_institution_user(user: User) -> QuerySet[Review]:
     )
 
 
+def _with_history(qs: QuerySet[Review]) -> QuerySet[Review]:
+    """The moderation decisions of each review with who took them, in one query for the whole list."""
+    return qs.prefetch_related(
+        Prefetch("events", queryset=ReviewEvent.objects.select_related("by").order_by("at", "id"))
+    )
+
+
 def reviews_held() -> QuerySet[Review]:
-    return (
+    return _with_history(
         Review.objects.filter(status=ReviewStatus.HELD)
         .select_related("institution", "enrolment")
         .order_by("created_at", "id")
@@ -195,9 +204,11 @@ def reviews_held() -> QuerySet[Review]:
 def reviews_recently_published(n: int = 20) -> list[Review]:
     """The latest public reviews, so a moderator can take one down that slipped through."""
     return list(
-        Review.objects.filter(status=ReviewStatus.PUBLISHED)
-        .select_related("institution", "enrolment")
-        .order_by("-created_at", "-id")[:n]
+        _with_history(
+            Review.objects.filter(status=ReviewStatus.PUBLISHED)
+            .select_related("institution", "enrolment")
+            .order_by("-created_at", "-id")
+        )[:n]
     )
 
 
@@ -306,23 +317,31 @@ def review_submit(
         raise ValidationError({"__all__": [str(ALREADY_REVIEWED)]}, code="duplicate") from exc
 
 
+MAX_MODERATION_NOTE = 500
+
+
 @transaction.atomic
-def review_moderate(*, review: Review, by: User, publish: bool) -> Review:
-    """A health-commission moderator publishes a held review, or keeps one (held or public) off the site."""
+def review_moderate(*, review: Review, by: User, publish: bool, note: str = "") -> Review:
+    """A health-commission moderator publishes a held review, or keeps one (held or public) off the site.
+    Each decision is a ReviewEvent (who, from, to, when, why); the review keeps the last one's who/when."""
     if getattr(by, "role", None) not in MODERATOR_ROLES:
         raise PermissionDenied
-    locked = Review.objects.select_for_update().get(pk=review.pk)
+    locked = lock(WORKFLOW_REVIEW, review)
     target = ReviewStatus.PUBLISHED if publish else ReviewStatus.REJECTED
     if locked.status == target:
         raise ValidationError(
             _("This review is already published.") if publish else _("This review is already not published."),
             code="status",
         )
-    locked.status = target
-    locked.moderated_by = by
-    locked.moderated_at = timezone.now()
-    locked.save(update_fields=["status", "moderated_by", "moderated_at"])
-    return locked
+    return transition(
+        WORKFLOW_REVIEW,
+        locked,
+        target,
+        by=by,
+        note=(note or "").strip()[:MAX_MODERATION_NOTE],
+        changes={"moderated_by": by, "moderated_at": timezone.now()},
+        locked=True,
+    )
 
 
 @transaction.atomic

@@ -183,7 +183,9 @@ def moderate(request, pk: int):
         return redirect("feedback:moderation")
     publish = form.cleaned_data["decision"] == "publish"
     try:
-        reviews.review_moderate(review=review, by=request.user, publish=publish)
+        reviews.review_moderate(
+            review=review, by=request.user, publish=publish, note=form.cleaned_data["note"]
+        )
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)

@@ -5,7 +5,7 @@ service in services/; pages, templates and Open311 ask the sets and helpers here
 from tuoyu.accounts import capabilities
 from tuoyu.core.statemachine import Action, Workflow
 
-from .models import Complaint, ComplaintEvent
+from .models import Complaint, ComplaintEvent, Review, ReviewEvent, ReviewStatus
 from .models import ComplaintStatus as S
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -86,5 +86,39 @@ WORKFLOW_COMPLAINT = Workflow(
         Action("answer", S.ANSWERED, may=_handler_acting),
         Action("reassign", S.ASSIGNED, may=_handler_acting),
         Action("merge", S.MERGED, may=_handler_acting),
+    ),
+)
+
+
+# --- reviews ---------------------------------------------------------------------------------------
+
+R = ReviewStatus
+
+REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
+    # A held review is published or kept off the site by a moderator; a public one can be taken down,
+    # and one kept off can be published after all. Nothing goes back to held: holding is the filter's.
+    R.HELD: frozenset({R.PUBLISHED, R.REJECTED}),
+    R.PUBLISHED: frozenset({R.REJECTED}),
+    R.REJECTED: frozenset({R.PUBLISHED}),
+}
+
+
+def _moderator(user, review: Review) -> bool:
+    return capabilities.can_moderate_reviews(user)
+
+
+def _record_review(*, obj, from_status, to_status, by, note):
+    return ReviewEvent.objects.create(
+        review=obj, from_status=from_status, to_status=to_status, by=by, note=note
+    )
+
+
+WORKFLOW_REVIEW = Workflow(
+    model=Review,
+    transitions=REVIEW_TRANSITIONS,
+    record=_record_review,
+    actions=(
+        Action("publish", R.PUBLISHED, may=_moderator),
+        Action("reject", R.REJECTED, may=_moderator),
     ),
 )
