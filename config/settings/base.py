@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # Default-deny: every route needs a signed-in user unless its view is marked public.
+    # Default-deny: every request meets its view's access declaration, per method (tuoyu/core/access.py).
     "tuoyu.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff: idle timeout and the second factor before any page (needs OTPMiddleware and messages).

@@ -68,6 +68,5 @@ def me(request):
     )
 
 
-logout = auth_views.LogoutView.as_view()
-logout.tuoyu_public = True  # signing out is harmless for anyone, and must work after a session expired
-logout.login_required = False
+# Signing out is harmless for anyone, and must work after a session expired.
+logout = public(auth_views.LogoutView.as_view())

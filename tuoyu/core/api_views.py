@@ -12,15 +12,18 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from .access import access_of
 from .api import CONFLICT_CODES, Conflict
 
 
 class HasRole(BasePermission):
-    """Admits the roles in the view's `tuoyu_roles`: the attribute the URL-wide access test reads too."""
+    """The view's access declaration (tuoyu/core/access.py) as DRF sees it. The default-deny middleware
+    has already enforced it; DRF asks again so a view reached any other way (a test's APIRequestFactory)
+    holds to the same rule, and so the schema knows the view needs a signed-in user."""
 
     def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and getattr(user, "role", None) in view.tuoyu_roles)
+        access = access_of(view)
+        return bool(access is not None and request.user and access.admits(request.user, request.method))
 
 
 class SignedInAPIView(GenericAPIView):

@@ -1,16 +1,18 @@
 """Walks every URL the project serves and proves each is public on purpose or needs a role.
 
 A new route fails this test until it is either listed in PUBLIC_ROUTES (and marked @public) or
-declares its roles with @role_required; the role check is then exercised with a wrong-role user.
+declares its roles (tuoyu/core/access.py); the declaration is then exercised with every method and
+every role, and a view that declares nothing is refused at runtime.
 """
 
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, include, path
 
 from tuoyu.accounts.models import Role
-from tuoyu.core.access import ANY_SIGNED_IN, is_public, roles_of
+from tuoyu.core.access import ANY_SIGNED_IN, ANYONE, access_of, is_public, roles_of
 
 PUBLIC_ROUTES = {
     "institutions:home",
@@ -140,35 +142,76 @@ def test_anonymous_visitors_are_sent_to_sign_in_on_every_non_public_route(client
     assert checked >= len(PUBLIC_ROUTES)
 
 
+METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
+
+
 @pytest.mark.django_db
-def test_role_routes_refuse_every_other_role_and_admit_theirs(client, make_institution, kaizhou):
+def test_every_route_answers_every_method_for_every_role_as_it_declares(make_institution, kaizhou):
+    """Each declared route × each HTTP method × each role: a role the declaration does not admit for that
+    method is refused by the middleware (403) before the view runs; an admitted one reaches the view,
+    which may still refuse the object (403/404) or the method (405), but never fails (5xx)."""
     from tuoyu.accounts.models import User
+    from tuoyu.core.testing import StaffVerifiedClient
     from tuoyu.regions.models import Department, Unit
 
     institution = make_institution()
-    users = {}
+    clients = {}
     for role in Role.values:
         extra = {}
         if role == Role.DEPARTMENT_OFFICER:
             extra["department"] = Department.objects.get(code="KZ-SCJG")
         if role == Role.STREET_OFFICER:
             extra["unit"] = Unit.objects.get(name="汉丰街道")
-        users[role] = User.objects.create_user(
-            username=f"u-{role}", password="x-long-password", role=role, **extra
-        )
-    exercised = 0
+        user = User.objects.create_user(username=f"m-{role}", password="x-long-password", role=role, **extra)
+        client = StaffVerifiedClient()
+        client.force_login(user)
+        clients[role] = client
+    refused = admitted = 0
     for route, _name, view in all_routes():
-        roles = roles_of(view)
+        access = access_of(view)
         url = _concrete(route, institution.pk)
-        if roles is None or url is None:
+        if access is None or url is None or access.is_public_for("GET") and access.is_public_for("POST"):
             continue
-        for role, user in users.items():
-            client.force_login(user)
-            status = client.get(url).status_code
-            allowed = ANY_SIGNED_IN in roles or role in roles
-            assert (status != 403) == allowed, (url, role, status)
-        exercised += 1
-    assert exercised >= 1
+        for method in METHODS:
+            roles = access.roles_for(method)
+            for role, client in clients.items():
+                response = client.generic(method, url)
+                by_declaration = getattr(response.wsgi_request, "tuoyu_refused_by_declaration", False)
+                if ANYONE in roles or ANY_SIGNED_IN in roles or role in roles:
+                    assert not by_declaration and response.status_code < 500, (method, url, role)
+                    # A GET by an admitted role is never refused: objects it may not see are a 404.
+                    assert method != "GET" or response.status_code != 403, (url, role)
+                    admitted += 1
+                else:
+                    assert by_declaration and response.status_code == 403, (
+                        method,
+                        url,
+                        role,
+                        response.status_code,
+                    )
+                    refused += 1
+    assert refused > 1000 and admitted > 100, (refused, admitted)
+
+
+def _undeclared_view(request):
+    from django.http import HttpResponse
+
+    return HttpResponse("should never be seen")
+
+
+# The project's routes plus one view that declares nothing (as a forgotten decorator would leave it).
+urlpatterns = [path("undeclared/", _undeclared_view, name="undeclared"), path("", include("config.urls"))]
+handler403 = "tuoyu.core.api.permission_denied"
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_view_that_declares_nothing_is_refused_to_everyone_at_runtime(client, reviewer, sys_admin, family):
+    for user in (reviewer, sys_admin, family):
+        client.force_login(user)
+        for method in ("GET", "POST"):
+            response = client.generic(method, "/undeclared/")
+            assert response.status_code == 403 and b"should never be seen" not in response.content
 
 
 @pytest.mark.django_db
