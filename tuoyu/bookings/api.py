@@ -28,7 +28,8 @@ from rest_framework.generics import ListAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
-from tuoyu.accounts.models import GOVERNMENT_ROLES, INSTITUTION_ROLES, Role
+from tuoyu.accounts import capabilities
+from tuoyu.accounts.capabilities import acts_for_institutions, is_family, role_of
 from tuoyu.core.api_views import ActionAPIView, SignedInAPIView, service_errors, validated
 from tuoyu.core.filters import IdFilter
 from tuoyu.institutions.models import Institution
@@ -75,10 +76,10 @@ from .serializers import (
     BookingVisitSlotSerializer,
 )
 
-FAMILY = frozenset({Role.FAMILY})
-INSTITUTION = frozenset(INSTITUTION_ROLES)
+FAMILY = capabilities.FAMILIES
+INSTITUTION = capabilities.INSTITUTION
 FAMILY_OR_INSTITUTION = FAMILY | INSTITUTION
-GOVERNMENT = frozenset(GOVERNMENT_ROLES)
+GOVERNMENT = capabilities.GOVERNMENT
 
 ERRORS = {
     400: OpenApiResponse(BookingErrorSerializer, description="Invalid request, or refused by the rules"),
@@ -127,9 +128,10 @@ def _seen(model: type[Visit] | type[Application], user, key: str) -> bool:
     return model.objects.filter(family=user, idempotency_key=key).exists()
 
 
-def _only(request, roles: frozenset[str]) -> None:
-    """A route shared by roles whose writes are for one of them: the others may read, not write."""
-    if request.user.role not in roles:
+def _only(request, may) -> None:
+    """A route shared by roles whose writes are for one of them (`may`, a capabilities predicate): the
+    others may read, not write."""
+    if not may(request.user):
         raise PermissionDenied
 
 
@@ -191,7 +193,7 @@ class InstitutionWrites(BasePermission):
     institution). Not `tuoyu_roles`: the URL-wide access test reads that as "a GET needs this role"."""
 
     def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS or getattr(request.user, "role", None) in view.tuoyu_write_roles
+        return request.method in SAFE_METHODS or role_of(request.user) in view.tuoyu_write_roles
 
 
 @extend_schema_view(
@@ -271,7 +273,7 @@ class VisitListAPI(SignedInAPIView, ListAPIView):
         responses={201: BookingVisitSerializer, 200: BookingVisitSerializer, **ERRORS},
     )
     def post(self, request):
-        _only(request, FAMILY)
+        _only(request, is_family)
         key = idempotency_key(request)
         fields = validated(request, BookingVisitCreateSerializer)
         child = access_child_for_family(request.user, fields["child"]) if fields["child"] else None
@@ -361,7 +363,7 @@ class ApplicationListAPI(SignedInAPIView, ListAPIView):
         },
     )
     def post(self, request):
-        _only(request, FAMILY)
+        _only(request, is_family)
         key = idempotency_key(request)
         fields = validated(request, BookingApplicationCreateSerializer)
         fields["child"] = access_child_for_family(request.user, fields["child"])
@@ -519,7 +521,7 @@ class EnrolmentListAPI(SignedInAPIView, ListAPIView):
         responses={201: BookingEnrolmentSerializer, **ERRORS},
     )
     def post(self, request):
-        _only(request, INSTITUTION)
+        _only(request, acts_for_institutions)
         fields = validated(request, BookingEnrolmentCreateSerializer)
         class_group = fields.pop("class_group")
         with service_errors():

@@ -18,7 +18,8 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.capabilities import is_family
+from tuoyu.accounts.models import User
 from tuoyu.core.audit import update_audited
 from tuoyu.core.crypto import blind_index
 from tuoyu.core.notifications import notify_person
@@ -236,7 +237,7 @@ def child_add(
     id_number: str = "",
     is_second_or_later: bool = False,
 ) -> Child:
-    if family.role != Role.FAMILY:
+    if not is_family(family):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
@@ -316,7 +317,7 @@ def visit_book(*, slot: VisitSlot, family: User, idempotency_key: str, child: Ch
 
 
 def _visit_book(*, slot, family, idempotency_key, child) -> Visit:
-    if family.role != Role.FAMILY:
+    if not is_family(family):
         raise PermissionDenied
     if child is not None:
         _guard_family(child, family)
@@ -441,7 +442,7 @@ def _application_submit(
     notes,
     parents_work_nearby,
 ):
-    if family.role != Role.FAMILY:
+    if not is_family(family):
         raise PermissionDenied
     _guard_family(child, family)
     # Every submission for this child waits here for the one before it to commit (two tabs, a double
@@ -641,7 +642,7 @@ def application_decline(*, application: Application, by: User, reason: str) -> A
 def offer_next(*, institution: Institution, age_group: str, by: User | None = None) -> list[Application]:
     """Offer free places to the next families on the waitlist, each with a reply deadline.
     `by` is None only for the expiry job; a person must act for the institution."""
-    if by is not None and by.role != Role.FAMILY:
+    if by is not None and not is_family(by):
         guard_member(institution, by)
     _lock_group(institution.pk, age_group)
     offered = []

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.models import GOVERNMENT_ROLES, Role
+from tuoyu.accounts import capabilities
+from tuoyu.accounts.models import Role
 from tuoyu.core.access import role_required
 from tuoyu.core.forms import add_service_errors
 from tuoyu.institutions.models import AgeGroup, ClassGroup, Institution
@@ -49,7 +50,9 @@ from .models import (
 from .policies import booking_policy_set
 from .workflow import OPEN, WORKFLOW_APPLICATION, WORKFLOW_ENROLMENT, WORKFLOW_VISIT
 
-FAMILY = Role.FAMILY
+FAMILY = capabilities.FAMILIES
+# The admissions pages are for the people who run the institution; its health staff (also an
+# institution role, capabilities.INSTITUTION) keep to the health records. No named set for this yet.
 INSTITUTION_PEOPLE = (Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF)
 CLOSED_SHOWN = 20  # the most recent decided applications and ended enrolments on the institution's page
 
@@ -131,7 +134,7 @@ def _family_context(user, form: ChildForm) -> dict:
     }
 
 
-@role_required(FAMILY)
+@role_required(*FAMILY)
 def family_home(request):
     """我的预约: my children (and adding one), my visits and applications with their timelines."""
     form = ChildForm(request.POST or None)
@@ -161,7 +164,7 @@ def _group_rows(institution: Institution, child, on: date) -> list[dict]:
     return rows
 
 
-@role_required(FAMILY)
+@role_required(*FAMILY)
 def institution_page(request, pk: int):
     """A family's booking page for one institution: which age groups fit a child on a start date, the
     visit slots, and the application form."""
@@ -307,7 +310,7 @@ def _back_to_me(request, exc: ValidationError):
     return redirect("bookings:me")
 
 
-@role_required(FAMILY)
+@role_required(*FAMILY)
 @require_POST
 def visit_cancel(request, pk: int):
     visit = selectors.access_visit_for_user(request.user, pk)
@@ -319,7 +322,7 @@ def visit_cancel(request, pk: int):
     return redirect("bookings:me")
 
 
-@role_required(FAMILY)
+@role_required(*FAMILY)
 @require_POST
 def application_cancel(request, pk: int):
     application = selectors.access_application_for_user(request.user, pk)
@@ -331,7 +334,7 @@ def application_cancel(request, pk: int):
     return redirect("bookings:me")
 
 
-@role_required(FAMILY)
+@role_required(*FAMILY)
 @require_POST
 def offer_accept(request, pk: int):
     application = selectors.access_application_for_user(request.user, pk)
@@ -655,7 +658,7 @@ def enrolment_end(request, pk: int):
 # --- government ----------------------------------------------------------------------------------
 
 
-@role_required(*GOVERNMENT_ROLES)
+@role_required(*capabilities.GOVERNMENT)
 def statistics(request):
     """Applications by status and children attending, per institution: numbers only, never a name."""
     rows = selectors.booking_statistics(request.user)

@@ -4,7 +4,7 @@ applications and booked visits at this institution), whatever the institution.""
 
 from django import template
 
-from tuoyu.accounts.models import Role
+from tuoyu.accounts.capabilities import is_family
 
 from .. import selectors
 from ..models import VisitStatus
@@ -18,15 +18,15 @@ SHOWN = 5
 def booking_panel(context, institution):
     request = context.get("request")
     user = getattr(request, "user", None)
-    is_family = bool(user is not None and user.is_authenticated and user.role == Role.FAMILY)
+    family = is_family(user)
     panel = {
         "institution": institution,
-        "is_family": is_family,
+        "is_family": family,
         "is_anonymous": user is None or not user.is_authenticated,
         "applications": [],
         "visits": [],
     }
-    if is_family:
+    if family:
         panel["applications"] = list(
             selectors.applications_for_user(user)
             .filter(institution=institution)
