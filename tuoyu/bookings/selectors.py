@@ -4,17 +4,20 @@ A family sees only its own children, visits and applications; an institution's p
 concerns their institution; the health commission only aggregate numbers, never a child's name.
 """
 
+from datetime import date
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from tuoyu.accounts.models import GOVERNMENT_ROLES, INSTITUTION_ROLES, Role, User
+from tuoyu.accounts.capabilities import acts_for_institutions, is_family, is_government
+from tuoyu.accounts.models import Role, User
 from tuoyu.institutions.models import Institution
 
 from .models import Application, ApplicationStatus, Child, Enrolment, EnrolmentStatus, Visit, VisitSlot
 
 
 def children_for_family(user: User) -> QuerySet[Child]:
-    if user.role != Role.FAMILY:
+    if not is_family(user):
         return Child.objects.none()
     return Child.objects.filter(family=user).order_by("birth_date", "id")
 
@@ -28,9 +31,9 @@ def access_child_for_family(user: User, pk: int) -> Child:
 
 def applications_for_user(user: User) -> QuerySet[Application]:
     qs = Application.objects.select_related("child", "institution", "family")
-    if user.role == Role.FAMILY:
+    if is_family(user):
         return qs.filter(family=user)
-    if user.role in INSTITUTION_ROLES:
+    if acts_for_institutions(user):
         return qs.filter(institution__memberships__user=user)
     return qs.none()
 
@@ -44,9 +47,9 @@ def access_application_for_user(user: User, pk: int) -> Application:
 
 def visits_for_user(user: User) -> QuerySet[Visit]:
     qs = Visit.objects.select_related("slot__institution", "child", "family")
-    if user.role == Role.FAMILY:
+    if is_family(user):
         return qs.filter(family=user)
-    if user.role in INSTITUTION_ROLES:
+    if acts_for_institutions(user):
         return qs.filter(slot__institution__memberships__user=user)
     return qs.none()
 
@@ -60,9 +63,9 @@ def access_visit_for_user(user: User, pk: int) -> Visit:
 
 def enrolments_for_user(user: User) -> QuerySet[Enrolment]:
     qs = Enrolment.objects.select_related("child", "institution", "class_group")
-    if user.role == Role.FAMILY:
+    if is_family(user):
         return qs.filter(child__family=user)
-    if user.role in INSTITUTION_ROLES:
+    if acts_for_institutions(user):
         return qs.filter(institution__memberships__user=user)
     return qs.none()
 
@@ -75,9 +78,30 @@ def open_visit_slots(institution: Institution) -> QuerySet[VisitSlot]:
     )
 
 
+def in_unit(qs: QuerySet, unit, *, through: str = "") -> QuerySet:
+    """`qs` narrowed to the institutions of `unit` and every unit below it (a materialised-path prefix);
+    `through` is the path from the rows to their institution ("institution__" for enrolments)."""
+    if unit is None:
+        return qs
+    return qs.filter(**{f"{through}unit__path__startswith": unit.path})
+
+
+def enrolments_attending_on(day: date) -> QuerySet[Enrolment]:
+    """Enrolments of children attending on `day`: started by then and not ended before it (an ended
+    enrolment's end_date is its last day). Today this is the status ACTIVE of booking_statistics."""
+    return Enrolment.objects.filter(start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
+
+
+def applications_received(start: date, end: date) -> QuerySet[Application]:
+    """Applications made between two days, both included, whatever became of them."""
+    return Application.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
+
+
 def booking_statistics(user: User) -> list[dict]:
     """Per institution: applications by status and active enrolments. Numbers only: no child, no family."""
-    if user.role not in GOVERNMENT_ROLES:
+    if not is_government(user):
         return []
     counts = {
         status: Count("applications", filter=Q(applications__status=status), distinct=True)
@@ -85,7 +109,7 @@ def booking_statistics(user: User) -> list[dict]:
     }
     scope = Institution.objects.filter(Q(applications__isnull=False) | Q(enrolments__isnull=False))
     if user.role == Role.STREET_OFFICER and user.unit_id:
-        scope = scope.filter(unit__path__startswith=user.unit.path)  # §16: a street sees its own unit
+        scope = in_unit(scope, user.unit)  # §16: a street sees its own unit
     rows = (
         Institution.objects.filter(pk__in=scope.values("pk"))
         .annotate(**{f"n_{k}": v for k, v in counts.items()})
