@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuoyu.accounts.models import Role, User
+from tuoyu.accounts import capabilities
+from tuoyu.accounts.models import User
 from tuoyu.bookings.models import Enrolment, EnrolmentStatus, Visit, VisitStatus
 from tuoyu.core.statemachine import lock, transition
 from tuoyu.institutions.models import Institution
@@ -34,7 +35,6 @@ from .workflow import WORKFLOW_REVIEW
 
 MAX_TEXT = 1000
 MAX_REPLY = 1000
-MODERATOR_ROLES = frozenset({Role.HC_REVIEWER, Role.HC_ADMIN})
 ASPECTS: tuple[str, ...] = tuple(Aspect.values)
 
 # Held whatever the ModeratedWord table holds, so a fresh deployment is never unguarded; the table adds
@@ -128,7 +128,7 @@ class Reviewable:
 
 def reviewable_for(family: User) -> list[Reviewable]:
     """The family's attended visits and enrolments that have no review yet, newest first (two queries)."""
-    if getattr(family, "role", None) != Role.FAMILY:
+    if not capabilities.is_family(family):
         return []
     visits = (
         Visit.objects.filter(family=family, status=VisitStatus.ATTENDED, review__isnull=True)
@@ -160,7 +160,7 @@ def reviews_of_family(family: User) -> QuerySet[Review]:
 
 def access_review_basis_for_family(family: User, basis: str, pk: int) -> Visit | Enrolment:
     """The family's own visit or enrolment; anybody else's, or an unknown basis, is a 404."""
-    if getattr(family, "role", None) == Role.FAMILY:
+    if capabilities.is_family(family):
         if basis == "visit":
             found = Visit.objects.select_related("slot__institution").filter(family=family, pk=pk).first()
         elif basis == "enrolment":
@@ -265,7 +265,7 @@ def review_submit(
     """A family reviews an institution it visited or where its child has (had) a place."""
     if (visit is None) == (enrolment is None):
         raise ValidationError(_("A review is about one visit or one place."), code="basis")
-    if getattr(family, "role", None) != Role.FAMILY:
+    if not capabilities.is_family(family):
         raise PermissionDenied
     # Read again: the caller's object may be stale (the institution may have recorded it since).
     if visit is not None:
@@ -324,7 +324,7 @@ MAX_MODERATION_NOTE = 500
 def review_moderate(*, review: Review, by: User, publish: bool, note: str = "") -> Review:
     """A health-commission moderator publishes a held review, or keeps one (held or public) off the site.
     Each decision is a ReviewEvent (who, from, to, when, why); the review keeps the last one's who/when."""
-    if getattr(by, "role", None) not in MODERATOR_ROLES:
+    if not capabilities.can_moderate_reviews(by):
         raise PermissionDenied
     locked = lock(WORKFLOW_REVIEW, review)
     target = ReviewStatus.PUBLISHED if publish else ReviewStatus.REJECTED

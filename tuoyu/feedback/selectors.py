@@ -14,6 +14,7 @@ from django.db.models import BooleanField, Case, Count, IntegerField, Q, QuerySe
 from django.http import Http404
 from django.utils.translation import gettext
 
+from tuoyu.accounts import capabilities
 from tuoyu.accounts.models import User
 from tuoyu.core.workdays import SHANGHAI
 from tuoyu.regions.models import Department, Unit
@@ -27,9 +28,6 @@ S = ComplaintStatus
 QUEUE_PAGE_SIZE = 50
 # A filter value of the queue's status choice: every case someone still has to act on.
 OPEN_STATUSES = "open"
-# Who may read the reporter's name and number: the handling departments call the reporter back.
-# Street and town officers see the case but never who reported it (PIPL: least privilege).
-IDENTITY_ROLES = services.HANDLER_ROLES
 
 
 def access_complaint_for_user(user: User, pk: int) -> Complaint:
@@ -52,11 +50,13 @@ def access_complaint_for_institution_user(user: User, pk: int) -> Complaint:
 
 
 def can_see_identity(user: User, complaint: Complaint) -> bool:
-    return getattr(user, "role", None) in IDENTITY_ROLES and not complaint.anonymous
+    return sees_identity_columns(user) and not complaint.anonymous
 
 
 def sees_identity_columns(user: User) -> bool:
-    return getattr(user, "role", None) in IDENTITY_ROLES
+    # Who may read the reporter's name and number: the handling departments call the reporter back.
+    # Street and town officers see the case but never who reported it (PIPL: least privilege).
+    return capabilities.can_handle_complaints(user)
 
 
 @dataclass(frozen=True)

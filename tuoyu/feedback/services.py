@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from tuoyu.accounts import capabilities
 from tuoyu.accounts.models import Role, User
 from tuoyu.core.files import IMAGE_KINDS, strip_image_metadata, validate_upload
 from tuoyu.core.geo import bounding_box, haversine_km
@@ -68,10 +69,6 @@ DUPLICATE_RADIUS_KM = 0.5
 LOOKUP_FAILURES_PER_CLIENT_HOUR = 10
 LOOKUP_FAILURES_PER_COMPLAINT = 20
 QUERY_CODE_DIGITS = 8
-HANDLER_ROLES = frozenset({Role.HC_REVIEWER, Role.HC_ADMIN, Role.DEPARTMENT_OFFICER})
-# The health commission leads the whole programme (§15, §16): its reviewers and admins see every case.
-HEALTH_COMMISSION_ROLES = frozenset({Role.HC_REVIEWER, Role.HC_ADMIN})
-VIEWER_ROLES = HANDLER_ROLES | {Role.STREET_OFFICER}
 
 
 @dataclass(frozen=True)
@@ -111,14 +108,18 @@ def complaints_for_user(user: User) -> QuerySet[Complaint]:
     """The cases a government user may see: all for the health commission, the department's own and
     co-handled ones for a department officer, the unit's for a street or town officer (§16)."""
     qs = Complaint.objects.all()
-    role = getattr(user, "role", None)
-    if role in HEALTH_COMMISSION_ROLES:
+    # The health commission leads the whole programme (§15, §16): its reviewers and admins see every case.
+    if capabilities.is_health_commission(user):
         return qs
-    if role == Role.DEPARTMENT_OFFICER and user.department_id:
+    # The other handlers are departments' officers …
+    if capabilities.can_handle_complaints(user):
+        if not user.department_id:
+            return qs.none()
         return qs.filter(
             Q(department_id=user.department_id) | Q(co_departments=user.department_id)
         ).distinct()
-    if role == Role.STREET_OFFICER and user.unit_id:
+    # … and the other viewers streets' and towns' officers.
+    if capabilities.can_view_complaints(user) and user.unit_id:
         return qs.filter(unit__path__startswith=user.unit.path)
     return qs.none()
 
@@ -342,7 +343,7 @@ def _officers(department: Department | None) -> QuerySet[User]:
     if department is None:
         return User.objects.none()
     if department.is_health_commission:
-        return User.objects.filter(is_active=True, role__in=HEALTH_COMMISSION_ROLES)
+        return User.objects.filter(is_active=True, role__in=capabilities.HEALTH_COMMISSION)
     return User.objects.filter(is_active=True, role=Role.DEPARTMENT_OFFICER, department=department)
 
 
@@ -875,7 +876,7 @@ def complaints_escalate_overdue(*, on: date | None = None) -> int:
             _event(locked, EventKind.ESCALATED, department=lead)
             escalated.append(locked)
     if escalated:
-        leads = list(User.objects.filter(is_active=True, role=Role.HC_ADMIN))
+        leads = list(User.objects.filter(is_active=True, role__in=capabilities.HEALTH_COMMISSION_ADMINS))
         numbers = ", ".join(c.tracking_number for c in escalated)
         transaction.on_commit(
             lambda: _tell(leads, _("Overdue complaints escalated to you: %(numbers)s") % {"numbers": numbers})

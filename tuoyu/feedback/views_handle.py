@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.models import AccessKind, Role
+from tuoyu.accounts import capabilities
+from tuoyu.accounts.models import AccessKind
 from tuoyu.accounts.services import CountedRows, access_record, describe_filters, export_record
 from tuoyu.core.access import role_required
 from tuoyu.core.excel import xlsx_response
@@ -46,8 +47,8 @@ from .selectors import (
 )
 from .workflow import ACCEPTS_INFORMATION, OPEN, WORKFLOW_COMPLAINT, awaits_acknowledgement
 
-VIEWERS = (Role.HC_REVIEWER, Role.HC_ADMIN, Role.DEPARTMENT_OFFICER, Role.STREET_OFFICER)
-INSTITUTION_PEOPLE = (Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF, Role.INSTITUTION_HEALTH)
+VIEWERS = capabilities.COMPLAINT_VIEWERS
+INSTITUTION_PEOPLE = capabilities.INSTITUTION
 # What the institution's page loads: the case and its answer, never the reporter's fields or photos.
 INSTITUTION_FIELDS = (
     "tracking_number",

@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.models import Role
+from tuoyu.accounts import capabilities
 from tuoyu.core.access import public
 from tuoyu.core.files import EXTENSIONS, serve_private
 from tuoyu.core.forms import add_service_errors
@@ -123,7 +123,7 @@ def report(request):
                     anonymous=anonymous,
                     reporter_name=data["reporter_name"],
                     reporter_phone=data["reporter_phone"],
-                    reporter=user if not anonymous and getattr(user, "role", None) == Role.FAMILY else None,
+                    reporter=user if not anonymous and capabilities.is_family(user) else None,
                     photos=data["photos"],
                     idempotency_key=_idempotency_key(request, data["key"]),
                 )
@@ -141,7 +141,7 @@ def report(request):
                 return redirect("feedback:report_done")
     else:
         initial = {"institution": institution.pk if institution else None, "key": new_key()}
-        if getattr(request.user, "role", None) == Role.FAMILY and request.user.phone:
+        if capabilities.is_family(request.user) and request.user.phone:
             initial["reporter_phone"] = request.user.phone
         form = ReportForm(initial=initial)
     # A filed institution can be found by name from here, for someone who came to report first.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from tuoyu.accounts import capabilities
 from tuoyu.accounts.models import Role
 from tuoyu.bookings.models import Visit, VisitStatus
 from tuoyu.core.access import public, role_required
@@ -29,9 +30,10 @@ from .forms_reviews import ModerateForm, ReplyForm, ReviewForm
 from .models import Review, ReviewStatus
 from .services import today
 
-FAMILY = Role.FAMILY
+FAMILY = capabilities.FAMILIES
+# Those who answer reviews for the institution (its health officer does not speak for it in public).
 INSTITUTION_PEOPLE = (Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF)
-MODERATORS = (Role.HC_REVIEWER, Role.HC_ADMIN)
+MODERATORS = capabilities.REVIEW_MODERATORS
 REVIEWS_PER_PAGE = 20
 
 
@@ -52,7 +54,7 @@ def _page(request, qs):
 # --- families ------------------------------------------------------------------------------------
 
 
-@role_required(FAMILY)
+@role_required(*FAMILY)
 def reviews_mine(request):
     """我的评价: the visits and places the family can review, and its reviews with their status."""
     return render(
@@ -65,7 +67,7 @@ def reviews_mine(request):
     )
 
 
-@role_required(FAMILY)
+@role_required(*FAMILY)
 def review_new(request, basis: str, pk: int):
     basis_obj = reviews.access_review_basis_for_family(request.user, basis, pk)
     if isinstance(basis_obj, Visit):

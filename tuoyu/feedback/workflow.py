@@ -103,7 +103,7 @@ REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _moderator(user, review: Review) -> bool:
+def _moderator(user, review: Review) -> bool:  # any review: the commission moderates them all
     return capabilities.can_moderate_reviews(user)
 
 

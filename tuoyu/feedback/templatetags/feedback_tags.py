@@ -5,7 +5,7 @@ complaint counts (one grouped query)."""
 
 from django import template
 
-from tuoyu.accounts.models import Role
+from tuoyu.accounts import capabilities
 
 from .. import reviews, stats
 
@@ -36,5 +36,5 @@ def institution_feedback(context, institution):
         "summary": reviews.rating_summary(institution),
         "recent": recent,
         "complaints": stats.institution_complaint_stats(institution),
-        "is_family": bool(user is not None and user.is_authenticated and user.role == Role.FAMILY),
+        "is_family": capabilities.is_family(user),
     }
