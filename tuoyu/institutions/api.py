@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from tuoyu.core import limits
 
 from .forms import InstitutionSearchForm
-from .models import InstitutionStatus
 from .selectors import public_institution_detail, search_institutions
 from .serializers import InstitutionDetailSerializer, InstitutionListSerializer
+from .workflow import is_public
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("near", str, description="WGS-84 point `lat,lng`; results come nearest first"),
@@ -97,6 +97,6 @@ class InstitutionDetailAPI(GenericAPIView):
     @extend_schema(operation_id="institutions_retrieve")
     def get(self, request, pk: int):
         institution = public_institution_detail(pk)
-        if institution is None or institution.status != InstitutionStatus.FILED:
+        if institution is None or not is_public(institution):
             raise Http404
         return Response(InstitutionDetailSerializer(institution).data)

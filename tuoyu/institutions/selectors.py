@@ -23,8 +23,8 @@ from .models import (
     FeePeriod,
     Institution,
     InstitutionMembership,
-    InstitutionStatus,
 )
+from .workflow import PUBLIC
 
 DEFAULT_RADIUS_KM = 30.0
 
@@ -70,7 +70,7 @@ class SearchResult:
 
 def public_institutions() -> QuerySet[Institution]:
     """Only filed institutions are public; drafts, suspended and deregistered ones never are."""
-    return Institution.objects.filter(status=InstitutionStatus.FILED)
+    return Institution.objects.filter(status__in=PUBLIC)
 
 
 def _filtered(params: SearchParams) -> QuerySet[Institution]:

@@ -12,6 +12,20 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.DEREGISTERED: frozenset(),  # final: a new filing is a new institution record
 }
 
+# What a status means to the public, decided here once: search, map, pages, photos and the API show only
+# filed institutions; a deregistered one answers old links with a notice (410); draft and suspended
+# ones are simply not there (404).
+PUBLIC = frozenset({S.FILED})
+GONE = frozenset({S.DEREGISTERED})
+
+
+def is_public(institution) -> bool:
+    return institution.status in PUBLIC
+
+
+def is_gone(institution) -> bool:
+    return institution.status in GONE
+
 
 def _record(*, obj, from_status, to_status, by, note="", **_fields):
     return InstitutionEvent.objects.create(

@@ -1,0 +1,174 @@
+"""The public's pages: the home page with its map and headline numbers, search, an institution's page,
+the comparison and the published photos. Nothing here needs an account."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tuoyu.core import limits
+from tuoyu.core.access import public
+from tuoyu.core.files import serve_private
+from tuoyu.core.geo import to_map_crs
+from tuoyu.core.http import query_without_page
+from tuoyu.regions.selectors import area_unit, grassroots_units, latest_population_year, population_total
+
+from .forms import InstitutionSearchForm, map_settings
+from .models import AGE_GROUP_SHORT, AgeGroup, InstitutionPhoto
+from .selectors import (
+    SearchParams,
+    headline_numbers,
+    institutions_for_compare,
+    public_institution_detail,
+    search_institutions,
+    vacancies_by_age_group,
+)
+from .workflow import PUBLIC, is_gone, is_public
+
+MAX_COMPARE = limits.COMPARE_MAX
+HOME_MARKERS = limits.HOME_MAP_MARKERS
+HOME_RADIUS_KM = limits.HOME_MAP_RADIUS_KM
+
+
+def _markers(rows, crs: str) -> list[dict]:
+    markers = []
+    for row in rows:
+        lat, lng = to_map_crs(row.lat, row.lng, crs)
+        markers.append(
+            {
+                "id": row.pk,
+                "name": row.name,
+                "lat": round(lat, 6),
+                "lng": round(lng, 6),
+                "puhui": row.is_puhui,
+                "vacancies": row.vacancies,
+                "url": reverse("institutions:detail", args=[row.pk]),
+            }
+        )
+    return markers
+
+
+def _vacancy_list(row) -> list[tuple[str, int]]:
+    return [(AGE_GROUP_SHORT[AgeGroup(g)], n) for g, n in vacancies_by_age_group(row).items()]
+
+
+@public
+def home(request):
+    area = area_unit()
+    numbers = headline_numbers(area)
+    year = latest_population_year()
+    if area is not None and year is not None:
+        population = population_total(area, year)
+        numbers["slots_per_1000"] = round(1000 * numbers["slots"] / population, 2) if population else None
+        numbers["population_year"] = year
+    markers = []
+    if area is not None and area.center_lat is not None:
+        # The home map shows what is near the district's centre, bounded so a large area stays cheap.
+        nearby = search_institutions(
+            SearchParams(
+                near=(area.center_lat, area.center_lng), radius_km=HOME_RADIUS_KM, page_size=HOME_MARKERS
+            )
+        )
+        markers = _markers(nearby.rows, map_settings()["crs"])
+    return render(
+        request,
+        "institutions/home.html",
+        {
+            "area": area,
+            "numbers": numbers,
+            "units": grassroots_units(area),
+            "map": map_settings(),
+            "form": InstitutionSearchForm(),
+            "markers": markers,
+        },
+    )
+
+
+@public
+def search(request):
+    # Always bound: an empty query is a valid search of everything, nearest the district's centre.
+    form = InstitutionSearchForm(request.GET)
+    result = None
+    params = None
+    if form.is_valid():
+        params = form.to_params()
+        result = search_institutions(params)
+        for row in result.rows:
+            row.vacancy_list = _vacancy_list(row)
+    crs = map_settings()["crs"]
+    center = None
+    if params is not None and params.near is not None:
+        lat, lng = to_map_crs(params.near[0], params.near[1], crs)
+        center = {"lat": lat, "lng": lng}
+    area = area_unit()
+    return render(
+        request,
+        "institutions/search.html",
+        {
+            "form": form,
+            "result": result,
+            "markers": _markers(result.rows, crs) if result else [],
+            "center": center,
+            "area_center": {"lat": area.center_lat, "lng": area.center_lng}
+            if area and area.center_lat
+            else None,
+            "map": map_settings(),
+            "units": grassroots_units(area),
+            "querystring": query_without_page(request),
+            "age_groups": AgeGroup,
+        },
+        status=200 if result is not None else 400,
+    )
+
+
+@public
+def detail(request, pk: int):
+    institution = public_institution_detail(pk)
+    if institution is None or not (is_public(institution) or is_gone(institution)):
+        raise Http404(_("No such institution is open to the public."))
+    if is_gone(institution):
+        # An old link (a bookmark, a shared message) explains what happened instead of a bare 404.
+        return render(request, "institutions/deregistered.html", {"institution": institution}, status=410)
+    crs = map_settings()["crs"]
+    return render(
+        request,
+        "institutions/detail.html",
+        {
+            "institution": institution,
+            "vacancies": _vacancy_list(institution),
+            "markers": _markers([institution], crs),
+            "map": map_settings(),
+        },
+    )
+
+
+@public
+def compare(request):
+    raw = request.GET.getlist("ids") or request.GET.get("id", "").split(",")
+    ids: list[int] = []
+    for value in raw:
+        for part in value.split(","):
+            if part.strip().isdigit() and int(part) not in ids:
+                ids.append(int(part))
+    error = None
+    if len(ids) > MAX_COMPARE:
+        error = _("You can compare up to %(n)s institutions at a time.") % {"n": MAX_COMPARE}
+        ids = ids[:MAX_COMPARE]
+    rows = institutions_for_compare(ids)
+    for row in rows:
+        row.vacancy_list = _vacancy_list(row)
+    return render(
+        request, "institutions/compare.html", {"rows": rows, "error": error, "age_groups": AgeGroup}
+    )
+
+
+@public
+def photo(request, pk: int, photo_pk: int):
+    """A photo of a filed institution, to anyone; nothing of a draft, suspended or deregistered one."""
+    picture = get_object_or_404(
+        InstitutionPhoto, pk=photo_pk, institution_id=pk, institution__status__in=PUBLIC
+    )
+    response = serve_private(picture.image, download_name=f"photo-{picture.pk}")
+    # Public pictures that change only by a new upload under a new name: browsers and proxies may keep them.
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
