@@ -1,14 +1,17 @@
-"""Operator and reviewer pages of the filing workflow. Views parse, authorise and render; every write
-is a service in services.py."""
+"""The institution's pages of the filing workflow: an operator registers, writes and submits the
+application, uploads materials, files a change or deregistration, and sends the semester report; the
+application's own page (detail, materials, receipt, versions) is also where a reviewer lands from the
+queue. Views parse, authorise and render; every write is a service in services.py."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -17,19 +20,24 @@ from tuoyu.accounts.models import Role
 from tuoyu.core.access import public, role_required
 from tuoyu.core.files import content_disposition, serve_private
 from tuoyu.core.forms import add_service_errors
-from tuoyu.core.workdays import deadline_status
 from tuoyu.institutions.forms import map_picker_settings
 from tuoyu.institutions.models import Institution
 from tuoyu.institutions.selectors import institutions_of
 
 from . import services
 from .data import INSTITUTION_FIELDS, ClassFormSet, FeeFormSet, InstitutionSection, StaffSection, describe
-from .forms import DecisionForm, DeregistrationForm, MaterialForm, OperatorRegistrationForm
-from .models import SECTION_LABELS, Filing, FilingKind, FilingMaterial, FilingStatus, MaterialKind
-from .selectors import access_filing_for_user, filings_for_user, review_queue
+from .forms import DeregistrationForm, MaterialForm, OperatorRegistrationForm
+from .models import FilingKind, FilingMaterial, FilingStatus, MaterialKind
+from .reports import (
+    MAX_NOTE,
+    recent_semesters,
+    reportable_institutions,
+    semester_label,
+    semester_report_submit,
+)
+from .selectors import access_filing_for_user, filings_for_user
 from .workflow import (
     WORKFLOW,
-    awaits_decision,
     check_deadline_of,
     deadline_of,
     has_receipt,
@@ -51,7 +59,7 @@ BOOLEAN_FIELDS = {
 CLASS_KEYS = ["name", "age_group", "capacity", "enrolled"]
 FEE_KEYS = ["service_type", "age_group", "amount", "period", "price_type"]
 STAFF_KEYS = ["total", "caregivers", "certified_caregivers", "health_staff"]
-MAX_ROWS = 40
+MAX_ROWS = 40  # classes or fees the filing form accepts
 
 
 def _rows(post, prefix: str, keys: list[str]) -> list[dict]:
@@ -99,7 +107,7 @@ def _sections(data: dict, *, extra_class: bool = False, extra_fee: bool = False)
     return inst, classes, fees, staff
 
 
-# --- operators -----------------------------------------------------------------------------------
+# --- operators -------------------------------------------------------------------------------
 
 
 @public
@@ -342,78 +350,6 @@ def receipt(request, pk: int):
     return response
 
 
-# --- reviewers -----------------------------------------------------------------------------------
-
-
-@role_required(*REVIEWERS)
-def queue(request):
-    status = request.GET.get("status", FilingStatus.SUBMITTED)
-    if status not in FilingStatus.values:
-        status = FilingStatus.SUBMITTED
-    today = timezone.localdate()
-    rows = list(review_queue(status=status))
-    for filing in rows:
-        filing.deadline = deadline_status(due=filing.due_on, today=today) if filing.due_on else None
-        filing.check_deadline = (
-            deadline_status(due=filing.check_due_on, today=today) if filing.check_due_on else None
-        )
-        filing.overdue_days = -filing.deadline.days_left if filing.deadline and filing.deadline.overdue else 0
-    return render(
-        request, "filings/queue.html", {"rows": rows, "status": status, "statuses": FilingStatus.choices}
-    )
-
-
-@role_required(*REVIEWERS)
-def review(request, pk: int):
-    filing = get_object_or_404(
-        Filing.objects.select_related("institution", "applicant").prefetch_related(
-            Prefetch("materials", queryset=FilingMaterial.objects.filter(superseded=False))
-        ),
-        pk=pk,
-    )
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
-        try:
-            if decision == "approve":
-                services.filing_approve(filing=filing, by=request.user, note=note)
-                messages.success(request, _("Approved. The filing number and receipt were issued."))
-            elif decision == "return":
-                comments = {
-                    key[len("comment-") :]: value
-                    for key, value in request.POST.items()
-                    if key.startswith("comment-")
-                }
-                services.filing_return(filing=filing, by=request.user, comments=comments, note=note)
-                messages.success(request, _("Returned for correction. The applicant was told."))
-            else:
-                services.filing_find_noncompliant(filing=filing, by=request.user, reasons=note)
-                messages.success(request, _("Non-compliance recorded and published."))
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            return redirect("filings:queue")
-    today = timezone.localdate()
-    return render(
-        request,
-        "filings/review.html",
-        {
-            "filing": filing,
-            "data": filing.data,
-            "described": describe(filing.data),
-            "form": form,
-            "sections": list(SECTION_LABELS.items()),
-            "missing": services.filing_missing(filing) if awaits_decision(filing) else [],
-            "deadline": deadline_of(filing, today),
-            "check_deadline": check_deadline_of(filing, today),
-            "actions": WORKFLOW.allowed_actions(filing, request.user),
-            "events": filing.events.select_related("by"),
-            "comments": filing.comments.select_related("by"),
-            "cases": filing.coordination_cases.all(),
-        },
-    )
-
-
 @role_required(OPERATOR, *REVIEWERS)
 def version(request, pk: int, version: int):
     """The application exactly as it was submitted as version N: the history is kept, not overwritten."""
@@ -431,3 +367,58 @@ def version(request, pk: int, version: int):
             "comments": filing.comments.filter(version=version),
         },
     )
+
+
+# --- semester reports ------------------------------------------------------------------------
+
+
+class SemesterReportForm(forms.Form):
+    institution = forms.TypedChoiceField(label=gettext_lazy("Kindergarten"), coerce=int)
+    semester = forms.ChoiceField(label=gettext_lazy("Semester"))
+    class_count = forms.IntegerField(label=gettext_lazy("Nursery classes (托班)"), min_value=0)
+    children = forms.IntegerField(label=gettext_lazy("Children in nursery classes"), min_value=0)
+    staff = forms.IntegerField(
+        label=gettext_lazy("Staff of the nursery classes"),
+        min_value=0,
+        help_text=gettext_lazy("Teachers, caregivers and health staff working with the nursery classes."),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, institutions, semesters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].choices = [(i.pk, i.name) for i in institutions]
+        self.fields["semester"].choices = [(s, semester_label(s)) for s in semesters]
+
+
+@role_required(OPERATOR)
+def report_new(request):
+    institutions = list(reportable_institutions(request.user))
+    if not institutions:
+        return render(request, "filings/report_new.html", {"form": None})
+    form = SemesterReportForm(request.POST or None, institutions=institutions, semesters=recent_semesters())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        institution = next(i for i in institutions if i.pk == data["institution"])
+        try:
+            semester_report_submit(
+                institution=institution,
+                by=request.user,
+                semester=data["semester"],
+                class_count=data["class_count"],
+                children=data["children"],
+                staff=data["staff"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Report sent. The education office and the health commission can see it now.")
+            )
+            return redirect("filings:reports")
+    return render(request, "filings/report_new.html", {"form": form})
