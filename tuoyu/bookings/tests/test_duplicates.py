@@ -78,7 +78,8 @@ def other_tab_commits_in_between(monkeypatch):
                 landed.append(_other_tab(family, child, institution))
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(services, "free_places", free_places)
+        # Where the submission looks it up: services is a package, one module per subject.
+        monkeypatch.setattr(services.applications, "free_places", free_places)
         return landed
 
     return arm
