@@ -19,6 +19,9 @@ HEALTH_COMMISSION = frozenset({Role.HC_REVIEWER, Role.HC_ADMIN})
 HEALTH_COMMISSION_ADMINS = frozenset({Role.HC_ADMIN})
 FILING_REVIEWERS = HEALTH_COMMISSION
 REVIEW_MODERATORS = HEALTH_COMMISSION
+# An institution's admissions (visits, applications, enrolments): its operator and its staff, not the
+# health staff, whose work is the children's health records.
+ADMISSIONS = frozenset({Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF})
 # Complaints are handled by the commission and by the department a complaint is assigned to …
 COMPLAINT_HANDLERS = HEALTH_COMMISSION | {Role.DEPARTMENT_OFFICER}
 # … and read, for their own unit, by street and town officers too.
@@ -44,6 +47,10 @@ def is_family(user) -> bool:
 def acts_for_institutions(user) -> bool:
     """Operators and staff of institutions (which ones: institutions.selectors.institutions_of)."""
     return _has(user, INSTITUTION)
+
+
+def handles_admissions(user) -> bool:
+    return _has(user, ADMISSIONS)
 
 
 def is_government(user) -> bool:
