@@ -4,6 +4,7 @@ open. Kept apart from services.py so the booking rules there stay one file about
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuoyu.accounts.models import User
 from tuoyu.institutions.models import Institution
@@ -14,6 +15,21 @@ from .models import BookingPolicy, WaitlistRule
 MIN_OFFER_HOURS = 1
 # A week: longer and a free place sits idle while the next families wait.
 MAX_OFFER_HOURS = 168
+
+# What each waitlist rule means for the family reading it, beside the rule's short name.
+RULE_EXPLAINED = {
+    WaitlistRule.FIRST_COME: gettext_lazy(
+        "When a place frees up, it is offered to the family that applied earliest."
+    ),
+    WaitlistRule.MULTI_CHILD_FIRST: gettext_lazy(
+        "When a place frees up, second and third children of a family are offered it first; "
+        "within each of the two groups, the earlier application goes first."
+    ),
+    WaitlistRule.WORK_NEARBY_FIRST: gettext_lazy(
+        "When a place frees up, families where both parents work nearby are offered it first; "
+        "within each of the two groups, the earlier application goes first."
+    ),
+}
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from tuoyu.accounts.capabilities import acts_for_institutions, is_family, is_government
 from tuoyu.accounts.models import Role, User
-from tuoyu.institutions.models import Institution
+from tuoyu.institutions.models import AgeGroup, Institution
 
 from .models import Application, ApplicationStatus, Child, Enrolment, EnrolmentStatus, Visit, VisitSlot
 
@@ -68,6 +68,12 @@ def enrolments_for_user(user: User) -> QuerySet[Enrolment]:
     if acts_for_institutions(user):
         return qs.filter(institution__memberships__user=user)
     return qs.none()
+
+
+def institution_age_groups(institution: Institution) -> list[str]:
+    """The age groups the institution has classes for, in the national order (prefetched classes)."""
+    present = {c.age_group for c in institution.classes.all()}
+    return [g for g in AgeGroup.values if g in present]
 
 
 def open_visit_slots(institution: Institution) -> QuerySet[VisitSlot]:

@@ -1,0 +1,297 @@
+"""Pages of 入托网上约 for families: my bookings (children, visits, applications with their timelines,
+enrolments) and an institution's booking page. Views parse, authorise and render; every write is a
+service and every record reaches the family through selectors: another family's id is a 404."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuoyu.accounts import capabilities
+from tuoyu.core.access import role_required
+from tuoyu.core.forms import add_service_errors
+from tuoyu.institutions.models import AgeGroup, ClassGroup, Institution
+from tuoyu.institutions.selectors import public_institutions
+
+from . import selectors, services
+from .forms import ApplicationForm, ChildForm, ChooseChildForm, VisitBookForm, new_key
+from .models import ApplicationStatus, BookingEvent, BookingPolicy, EnrolmentStatus, VisitSlot, VisitStatus
+from .policies import RULE_EXPLAINED
+from .workflow import OPEN, WORKFLOW_APPLICATION, WORKFLOW_VISIT
+
+FAMILY = capabilities.FAMILIES
+
+
+def _label(choices, value: str) -> str:
+    return choices(value).label if value in choices.values else value
+
+
+def _first_of_next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _family_context(user, form: ChildForm) -> dict:
+    today = timezone.localdate()
+    children = list(selectors.children_for_family(user))
+    for child in children:
+        child.months = child.age_in_months(today)
+    events = Prefetch("events", queryset=BookingEvent.objects.order_by("at", "id"))
+    applications = list(
+        selectors.applications_for_user(user).prefetch_related(events).order_by("-created_at")
+    )
+    positions = services.waitlist_positions(applications)
+    policies = {
+        p.institution_id: p
+        for p in BookingPolicy.objects.filter(institution_id__in={a.institution_id for a in applications})
+    }
+    for application in applications:
+        application.position = positions.get(application.pk)
+        if application.status in OPEN:
+            policy = policies.get(application.institution_id) or BookingPolicy(
+                institution=application.institution
+            )
+            application.rule = policy.get_waitlist_rule_display()
+            application.rule_explained = RULE_EXPLAINED.get(policy.waitlist_rule, "")
+        application.actions = WORKFLOW_APPLICATION.allowed_actions(application, user)
+        application.timeline = [(e, _label(ApplicationStatus, e.to_status)) for e in application.events.all()]
+    visits = list(
+        selectors.visits_for_user(user).prefetch_related(events).order_by("-slot__starts_at", "-id")
+    )
+    for visit in visits:
+        visit.actions = WORKFLOW_VISIT.allowed_actions(visit, user)
+        visit.timeline = [(e, _label(VisitStatus, e.to_status)) for e in visit.events.all()]
+    enrolments = list(
+        selectors.enrolments_for_user(user).prefetch_related(events).order_by("-start_date", "-id")
+    )
+    for enrolment in enrolments:
+        # Its ending, and why: the family reads it beside the dates.
+        enrolment.timeline = [(e, _label(EnrolmentStatus, e.to_status)) for e in enrolment.events.all()]
+    return {
+        "children": children,
+        "form": form,
+        "applications": applications,
+        "visits": visits,
+        "enrolments": enrolments,
+    }
+
+
+@role_required(*FAMILY)
+def family_home(request):
+    """我的预约: my children (and adding one), my visits and applications with their timelines."""
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.child_add(family=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": child.name})
+            return redirect("bookings:me")
+    return render(request, "bookings/family.html", _family_context(request.user, form))
+
+
+def _group_rows(institution: Institution, child, on: date) -> list[dict]:
+    rows = []
+    for group in selectors.institution_age_groups(institution):
+        row = {
+            "group": group,
+            "label": AgeGroup(group).label,
+            "free": services.free_places(institution, group),
+        }
+        if child is not None:
+            row["fits"] = services.fits_age_group(child, group, on)
+            row["from_month"] = None if row["fits"] else services.first_eligible_month(child, group, on)
+        rows.append(row)
+    return rows
+
+
+@role_required(*FAMILY)
+def institution_page(request, pk: int):
+    """A family's booking page for one institution: which age groups fit a child on a start date, the
+    visit slots, and the application form."""
+    institution = get_object_or_404(
+        public_institutions()
+        .select_related("unit")
+        .prefetch_related(Prefetch("classes", queryset=ClassGroup.objects.order_by("age_group", "name"))),
+        pk=pk,
+    )
+    user = request.user
+    children = list(selectors.children_for_family(user))
+    groups = selectors.institution_age_groups(institution)
+
+    # Another family's child id is a 404 here, as anywhere; an unreadable start date falls back to the
+    # first of next month.
+    raw_child = request.GET.get("child", "")
+    child = selectors.access_child_for_family(user, int(raw_child)) if raw_child.isdigit() else None
+    if child is None and len(children) == 1:
+        child = children[0]
+    # Its own id prefix: the apply form below has a "child" field too, and ids must be unique.
+    choose = ChooseChildForm(request.GET, children=children, auto_id="choose_%s")
+    choose.is_valid()
+    on = choose.cleaned_data.get("on") or _first_of_next_month(timezone.localdate())
+
+    visit_form = None
+    apply_form = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "visit":
+            visit_form = VisitBookForm(request.POST)
+            if visit_form.is_valid():
+                slot = get_object_or_404(
+                    VisitSlot, pk=visit_form.cleaned_data["slot"], institution=institution
+                )
+                visit_child = None
+                if visit_form.cleaned_data["child"]:
+                    visit_child = selectors.access_child_for_family(user, visit_form.cleaned_data["child"])
+                try:
+                    services.visit_book(
+                        slot=slot,
+                        family=user,
+                        idempotency_key=visit_form.cleaned_data["key"],
+                        child=visit_child,
+                    )
+                except ValidationError as exc:
+                    add_service_errors(visit_form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("Visit booked for %(time)s. You will find it under My bookings.")
+                        % {"time": timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")},
+                    )
+                    return redirect("bookings:me")
+        elif action == "apply":
+            raw = request.POST.get("child", "")
+            # Another family's child is not there for this family: 404, as for any record not theirs.
+            posted_child = selectors.access_child_for_family(user, int(raw)) if raw.isdigit() else None
+            apply_form = ApplicationForm(
+                request.POST, children=children, institution=institution, age_groups=groups
+            )
+            if apply_form.is_valid() and posted_child is not None:
+                data = apply_form.cleaned_data
+                try:
+                    application = services.application_submit(
+                        family=user,
+                        child=posted_child,
+                        institution=institution,
+                        age_group=data["age_group"],
+                        service_type=data["service_type"],
+                        start_date=data["start_date"],
+                        idempotency_key=data["key"],
+                        notes=data["notes"],
+                        parents_work_nearby=data["parents_work_nearby"],
+                    )
+                except ValidationError as exc:
+                    add_service_errors(apply_form, exc)
+                else:
+                    if application.status == ApplicationStatus.WAITLISTED:
+                        messages.warning(
+                            request,
+                            _(
+                                "No place is free in this age group now: %(child)s is number %(n)s on the waitlist."
+                            )
+                            % {"child": posted_child.name, "n": services.waitlist_position(application)},
+                        )
+                    else:
+                        messages.success(
+                            request, _("Application sent. The institution will answer you here and by SMS.")
+                        )
+                    return redirect("bookings:me")
+        else:
+            return HttpResponseBadRequest()
+
+    if apply_form is None:
+        fitting = [g for g in groups if child is not None and services.fits_age_group(child, g, on)]
+        apply_form = ApplicationForm(
+            initial={
+                "child": child.pk if child else None,
+                "age_group": fitting[0] if fitting else None,
+                "service_type": (institution.service_types or [None])[0],
+                "start_date": on,
+                "key": new_key(),
+            },
+            children=children,
+            institution=institution,
+            age_groups=groups,
+        )
+    slots = list(selectors.open_visit_slots(institution))
+    for slot in slots:
+        slot.key = new_key()
+    booked_slot_ids = set(
+        selectors.visits_for_user(user)
+        .filter(slot__institution=institution, status=VisitStatus.BOOKED)
+        .values_list("slot_id", flat=True)
+    )
+    mine = list(selectors.applications_for_user(user).filter(institution=institution).order_by("-created_at"))
+    return render(
+        request,
+        "bookings/institution.html",
+        {
+            "institution": institution,
+            "children": children,
+            "child": child,
+            "on": on,
+            # Drawn unbound with what was understood, so a missing or unreadable date shows the default.
+            "choose": ChooseChildForm(
+                initial={"child": child.pk if child else None, "on": on},
+                children=children,
+                auto_id="choose_%s",
+            ),
+            "groups": _group_rows(institution, child, on),
+            "slots": slots,
+            "booked_slot_ids": booked_slot_ids,
+            "visit_form": visit_form,
+            "apply_form": apply_form,
+            "mine": mine,
+        },
+    )
+
+
+def _back_to_me(request, exc: ValidationError):
+    messages.error(request, " ".join(exc.messages))
+    return redirect("bookings:me")
+
+
+@role_required(*FAMILY)
+@require_POST
+def visit_cancel(request, pk: int):
+    visit = selectors.access_visit_for_user(request.user, pk)
+    try:
+        services.visit_cancel(visit=visit, by=request.user)
+    except ValidationError as exc:
+        return _back_to_me(request, exc)
+    messages.success(request, _("The visit was cancelled."))
+    return redirect("bookings:me")
+
+
+@role_required(*FAMILY)
+@require_POST
+def application_cancel(request, pk: int):
+    application = selectors.access_application_for_user(request.user, pk)
+    try:
+        services.application_cancel(application=application, by=request.user)
+    except ValidationError as exc:
+        return _back_to_me(request, exc)
+    messages.success(request, _("The application was cancelled."))
+    return redirect("bookings:me")
+
+
+@role_required(*FAMILY)
+@require_POST
+def offer_accept(request, pk: int):
+    application = selectors.access_application_for_user(request.user, pk)
+    try:
+        services.offer_accept(application=application, family=request.user)
+    except ValidationError as exc:
+        return _back_to_me(request, exc)
+    messages.success(
+        request,
+        _("You accepted the place. %(child)s starts on %(date)s.")
+        % {"child": application.child.name, "date": application.start_date.isoformat()},
+    )
+    return redirect("bookings:me")
