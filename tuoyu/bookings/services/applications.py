@@ -21,19 +21,8 @@ from tuoyu.institutions.models import (
 )
 from tuoyu.institutions.services import guard_member
 
-from ..models import (
-    Application,
-    ApplicationStatus,
-    Child,
-    Enrolment,
-    EnrolmentStatus,
-    months_between,
-)
-from ..workflow import (
-    ACCEPTABLE,
-    OPEN,
-    record_application,
-)
+from ..models import Application, ApplicationStatus, Child, Enrolment, EnrolmentStatus, months_between
+from ..workflow import ACCEPTABLE, OPEN, record_application
 from .common import (
     _already_attends,
     _create_or_refuse,
@@ -44,13 +33,7 @@ from .common import (
     _once_per_key,
 )
 from .enrolments import _end_enrolment, _enrol
-from .places import (
-    _lock_group,
-    fits_age_group,
-    free_places,
-    offer_next,
-    waitlist_position,
-)
+from .places import _lock_group, fits_age_group, free_places, offer_next, waitlist_position
 
 MAX_START_AHEAD_DAYS = 366
 

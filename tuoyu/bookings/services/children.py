@@ -12,10 +12,7 @@ from tuoyu.accounts.models import User
 from tuoyu.core.crypto import blind_index
 from tuoyu.core.validators import normalize_resident_id
 
-from ..models import (
-    Child,
-    months_between,
-)
+from ..models import Child, months_between
 
 MAX_CHILD_MONTHS = 72  # a record for a child under 3 now, or one enrolled until the year they turn 6
 

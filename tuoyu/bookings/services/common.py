@@ -8,13 +8,8 @@ from tuoyu.accounts.models import User
 from tuoyu.core.notifications import notify_person
 from tuoyu.core.statemachine import transition
 
-from ..models import (
-    Application,
-    Child,
-)
-from ..workflow import (
-    WORKFLOW_APPLICATION,
-)
+from ..models import Application, Child
+from ..workflow import WORKFLOW_APPLICATION
 
 
 def _notify(user: User | None, text: str) -> None:

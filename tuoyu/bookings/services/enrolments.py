@@ -21,16 +21,8 @@ from tuoyu.institutions.models import (
 )
 from tuoyu.institutions.services import guard_member, institution_refresh_totals
 
-from ..models import (
-    Application,
-    Child,
-    Enrolment,
-    EnrolmentStatus,
-    months_between,
-)
-from ..workflow import (
-    WORKFLOW_ENROLMENT,
-)
+from ..models import Application, Child, Enrolment, EnrolmentStatus, months_between
+from ..workflow import WORKFLOW_ENROLMENT
 from .common import _already_attends, _create_or_refuse
 from .places import _lock_group, free_places, offer_next
 

@@ -9,22 +9,10 @@ from django.utils.translation import gettext as _
 
 from tuoyu.accounts.capabilities import is_family
 from tuoyu.accounts.models import User
-from tuoyu.institutions.models import (
-    AGE_GROUP_MONTHS,
-    AgeGroup,
-    ClassGroup,
-    Institution,
-)
+from tuoyu.institutions.models import AGE_GROUP_MONTHS, AgeGroup, ClassGroup, Institution
 from tuoyu.institutions.services import guard_member
 
-from ..models import (
-    Application,
-    ApplicationStatus,
-    BookingPolicy,
-    Child,
-    WaitlistRule,
-    months_between,
-)
+from ..models import Application, ApplicationStatus, BookingPolicy, Child, WaitlistRule, months_between
 from .common import _move, _notify
 
 

@@ -11,22 +11,11 @@ from django.utils.translation import gettext as _
 from tuoyu.accounts.capabilities import is_family
 from tuoyu.accounts.models import User
 from tuoyu.core.statemachine import transition
-from tuoyu.institutions.models import (
-    Institution,
-    InstitutionStatus,
-)
+from tuoyu.institutions.models import Institution, InstitutionStatus
 from tuoyu.institutions.services import guard_member
 
-from ..models import (
-    Child,
-    Visit,
-    VisitSlot,
-    VisitStatus,
-)
-from ..workflow import (
-    WORKFLOW_VISIT,
-    record_visit,
-)
+from ..models import Child, Visit, VisitSlot, VisitStatus
+from ..workflow import WORKFLOW_VISIT, record_visit
 from .common import _guard_family, _notify, _once_per_key
 
 
