@@ -1,27 +1,29 @@
 """Reads of complaints and reports for the people who handle them and the institutions they are about.
 
 A case reaches a government user only through `access_complaint_for_user` (built on
-services.complaints_for_user) and an institution's people only through
+complaints_for_user) and an institution's people only through
 `access_complaint_for_institution_user`; both answer 404 for anything else, so a stranger cannot tell
 a case they may not see from one that does not exist.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import BooleanField, Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from tuoyu.accounts import capabilities
 from tuoyu.accounts.models import User
+from tuoyu.core.geo import bounding_box, haversine_km
 from tuoyu.core.workdays import SHANGHAI
+from tuoyu.institutions.selectors import institutions_of
 from tuoyu.regions.models import Department, Unit
 
-from . import services
-from .models import Complaint, ComplaintStatus
-from .workflow import OPEN, awaits_acknowledgement
+from .models import Complaint, ComplaintEvent, ComplaintStatus
+from .workflow import ACCEPTS_INFORMATION, AWAITS_ACKNOWLEDGEMENT, OPEN, awaits_acknowledgement
 
 S = ComplaintStatus
 
@@ -29,10 +31,96 @@ QUEUE_PAGE_SIZE = 50
 # A filter value of the queue's status choice: every case someone still has to act on.
 OPEN_STATUSES = "open"
 
+DUPLICATE_WINDOW_DAYS = 30
+DUPLICATE_RADIUS_KM = 0.5
+
+
+def today() -> date:
+    return timezone.localdate(timezone=SHANGHAI)
+
+
+def overdue_q(on: date | None = None) -> Q:
+    """Open cases past their acknowledgement or answer date, as one filter the queue and counts share."""
+    on = on or today()
+    return Q(status__in=list(AWAITS_ACKNOWLEDGEMENT), acknowledge_due_on__lt=on) | Q(
+        status__in=list(OPEN), answer_due_on__lt=on
+    )
+
+
+def is_overdue(complaint: Complaint, on: date | None = None) -> bool:
+    on = on or today()
+    if (
+        awaits_acknowledgement(complaint)
+        and complaint.acknowledge_due_on
+        and complaint.acknowledge_due_on < on
+    ):
+        return True
+    return bool(complaint.status in OPEN and complaint.answer_due_on and complaint.answer_due_on < on)
+
+
+def complaints_for_user(user: User) -> QuerySet[Complaint]:
+    """The cases a government user may see: all for the health commission, the department's own and
+    co-handled ones for a department officer, the unit's for a street or town officer (§16)."""
+    qs = Complaint.objects.all()
+    # The health commission leads the whole programme (§15, §16): its reviewers and admins see every case.
+    if capabilities.is_health_commission(user):
+        return qs
+    # The other handlers are departments' officers …
+    if capabilities.can_handle_complaints(user):
+        if not user.department_id:
+            return qs.none()
+        return qs.filter(
+            Q(department_id=user.department_id) | Q(co_departments=user.department_id)
+        ).distinct()
+    # … and the other viewers streets' and towns' officers.
+    if capabilities.can_view_complaints(user) and user.unit_id:
+        return qs.filter(unit__path__startswith=user.unit.path)
+    return qs.none()
+
+
+def complaints_for_institution_user(user: User) -> QuerySet[Complaint]:
+    """Cases about the institutions the user works at: the institution answers, never learns who complained."""
+    ids = institutions_of(user).values("pk")
+    return Complaint.objects.filter(institution_id__in=ids).exclude(status=S.MERGED)
+
+
+def public_timeline(complaint: Complaint) -> list[ComplaintEvent]:
+    return list(complaint.events.filter(public=True).select_related("department"))
+
+
+def duplicate_suggestions(complaint: Complaint) -> list[Complaint]:
+    """Reports that are probably the same matter: same category, same institution (or within 500 m for a
+    place not in the register), received within 30 days either side, still being handled or answered."""
+    window = timedelta(days=DUPLICATE_WINDOW_DAYS)
+    qs = (
+        Complaint.objects.filter(
+            category=complaint.category,
+            received_at__gte=complaint.received_at - window,
+            received_at__lte=complaint.received_at + window,
+            status__in=list(ACCEPTS_INFORMATION),
+        )
+        .exclude(pk=complaint.pk)
+        .select_related("institution", "department")
+    )
+    if complaint.institution_id:
+        return list(qs.filter(institution_id=complaint.institution_id)[:20])
+    if complaint.lat is None:
+        # Not on the map yet: only the same words for the same place suggest the same matter.
+        return list(qs.filter(institution__isnull=True, lat__isnull=True, address=complaint.address)[:20])
+    box = bounding_box(complaint.lat, complaint.lng, DUPLICATE_RADIUS_KM)
+    near = qs.filter(
+        institution__isnull=True,
+        lat__range=(box.min_lat, box.max_lat),
+        lng__range=(box.min_lng, box.max_lng),
+    )[:50]
+    return [
+        c for c in near if haversine_km(complaint.lat, complaint.lng, c.lat, c.lng) <= DUPLICATE_RADIUS_KM
+    ][:20]
+
 
 def access_complaint_for_user(user: User, pk: int) -> Complaint:
     complaint = (
-        services.complaints_for_user(user)
+        complaints_for_user(user)
         .select_related("institution", "unit", "department", "merged_into")
         .filter(pk=pk)
         .first()
@@ -43,7 +131,7 @@ def access_complaint_for_user(user: User, pk: int) -> Complaint:
 
 
 def access_complaint_for_institution_user(user: User, pk: int) -> Complaint:
-    complaint = services.complaints_for_institution_user(user).filter(pk=pk).first()
+    complaint = complaints_for_institution_user(user).filter(pk=pk).first()
     if complaint is None:
         raise Http404
     return complaint
@@ -72,11 +160,11 @@ class QueueFilters:
 def complaint_queue(user: User, filters: QueueFilters, *, on: date | None = None) -> QuerySet[Complaint]:
     """The cases the user may see, filtered; open cases first, the nearest answer date first.
 
-    Each row carries `is_overdue` computed in the database (the same rule as services.overdue_q), so the
+    Each row carries `is_overdue` computed in the database (the same rule as overdue_q), so the
     page costs one query however many rows it shows.
     """
-    on = on or services.today()
-    qs = services.complaints_for_user(user)
+    on = on or today()
+    qs = complaints_for_user(user)
     if filters.department is not None:
         qs = qs.filter(department=filters.department)
     if filters.unit is not None:
@@ -88,7 +176,7 @@ def complaint_queue(user: User, filters: QueueFilters, *, on: date | None = None
     elif filters.status:
         qs = qs.filter(status=filters.status)
     if filters.overdue:
-        qs = qs.filter(services.overdue_q(on))
+        qs = qs.filter(overdue_q(on))
     number = filters.number.strip().upper()
     if number:
         qs = qs.filter(tracking_number__contains=number)
@@ -96,7 +184,7 @@ def complaint_queue(user: User, filters: QueueFilters, *, on: date | None = None
         qs.select_related("institution", "unit", "department")
         .annotate(
             is_overdue=Case(
-                When(services.overdue_q(on), then=Value(True)),
+                When(overdue_q(on), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),
@@ -110,12 +198,12 @@ def complaint_queue(user: User, filters: QueueFilters, *, on: date | None = None
 
 def queue_counts(qs: QuerySet[Complaint], *, on: date | None = None) -> dict[str, int]:
     """Open, overdue and answered-on-time-this-year among the cases shown, in one query."""
-    on = on or services.today()
+    on = on or today()
     year_start = datetime(on.year, 1, 1, tzinfo=SHANGHAI)
     # A department officer's cases come DISTINCT (co-handled ones join twice): count ids, not rows.
     return qs.order_by().aggregate(
         open=Count("pk", filter=Q(status__in=list(OPEN)), distinct=True),
-        overdue=Count("pk", filter=services.overdue_q(on), distinct=True),
+        overdue=Count("pk", filter=overdue_q(on), distinct=True),
         answered_on_time=Count(
             "pk", filter=Q(answered_on_time=True, answered_at__gte=year_start), distinct=True
         ),

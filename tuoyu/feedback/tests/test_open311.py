@@ -337,7 +337,7 @@ def test_a_bad_date_window_is_a_400_error(client, params):
 
 
 def test_requests_stop_at_the_spec_maximum(client, file_complaint, monkeypatch):
-    monkeypatch.setattr(open311, "MAX_REQUESTS", 2)
+    monkeypatch.setattr(open311.views, "MAX_REQUESTS", 2)
     made = [file_complaint().complaint for _ in range(3)]
     rows = get_requests(client)
     assert numbers(rows) == {made[2].tracking_number, made[1].tracking_number}  # the newest first
@@ -708,7 +708,7 @@ def test_an_unexpected_failure_is_a_500_error_in_the_standard_format(client, mon
     def broken():
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(open311, "_complaints", broken)
+    monkeypatch.setattr(open311.views, "_complaints", broken)
     client.raise_request_exception = False
     response = client.get(f"{BASE}requests.xml")
     assert response.status_code == 500
@@ -729,10 +729,10 @@ def test_a_named_report_may_give_a_landline_with_its_area_code(client, routing, 
 def test_a_landline_gets_no_sms_but_a_mobile_does(
     client, routing, place, api_key, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from tuoyu.feedback import services
+    from tuoyu.feedback.services import notifications
 
     sent = []
-    monkeypatch.setattr(services, "send_sms", lambda *, recipient, **_: sent.append(recipient))
+    monkeypatch.setattr(notifications, "send_sms", lambda *, recipient, **_: sent.append(recipient))
     with django_capture_on_commit_callbacks(execute=True):
         post(client, api_key=api_key, first_name="小明", last_name="王", phone="023-52212345", **valid(place))
         post(client, api_key=api_key, first_name="小明", last_name="王", phone=PHONE, **valid(place))
