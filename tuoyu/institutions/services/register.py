@@ -1,25 +1,23 @@
-"""Every write to the register. Each function is one transaction; bad input raises ValidationError
-and leaves nothing behind."""
+"""Every write to the register: an institution with its classes and fees, their totals, and its status.
+Each function is one transaction; bad input raises ValidationError and leaves nothing behind."""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuoyu.core import limits
 from tuoyu.core.audit import update_audited
 from tuoyu.core.statemachine import lock, transition
 from tuoyu.core.validators import normalize_uscc
 
-from .models import ClassGroup, Fee, FeePeriod, Institution, InstitutionStatus
-from .selectors import is_member
-from .workflow import WORKFLOW
+from ..models import ClassGroup, Fee, FeePeriod, Institution, InstitutionStatus
+from ..workflow import WORKFLOW
 
 
 @dataclass(frozen=True)
@@ -219,61 +217,3 @@ def institution_transition(
     if to_status == InstitutionStatus.DEREGISTERED:
         changes["deregistered_on"] = today
     return transition(WORKFLOW, locked, to_status, by=by, note=note, changes=changes, locked=True)
-
-
-# --- who may act for an institution -------------------------------------------------------------
-
-
-def guard_member(institution: Institution | int, by) -> None:
-    """Refuse (403) anyone who does not act for the institution: every app's writes for an institution
-    start here."""
-    if not is_member(by, institution):
-        raise PermissionDenied
-
-
-# --- photos ----------------------------------------------------------------------------------------
-
-MAX_PHOTOS = limits.INSTITUTION_MAX_PHOTOS
-
-
-def institution_photo_add(*, institution: Institution, by, upload, caption: str = ""):
-    """Add a photo to the institution's public page: a JPEG or PNG, re-encoded without its EXIF (the
-    camera's GPS position and times), so nothing but the picture is published."""
-    from tuoyu.core.files import IMAGE_KINDS, strip_image_metadata, validate_upload
-
-    from .models import InstitutionPhoto
-
-    guard_member(institution, by)
-    caption = (caption or "").strip()
-    if len(caption) > limits.PHOTO_CAPTION_MAX_CHARS:
-        raise ValidationError(
-            {"caption": _("Please keep the caption under 100 characters.")}, code="max_length"
-        )
-    try:
-        validate_upload(upload, allowed=IMAGE_KINDS)
-        clean = strip_image_metadata(upload)
-    except ValidationError as exc:
-        raise ValidationError({"image": exc.messages}, code=exc.code) from exc
-    with transaction.atomic():
-        locked = Institution.objects.select_for_update().get(pk=institution.pk)
-        count = locked.photos.count()
-        if count >= MAX_PHOTOS:
-            raise ValidationError(
-                {
-                    "image": _("An institution shows at most %(max)s photos. Remove one first.")
-                    % {"max": MAX_PHOTOS}
-                },
-                code="too_many",
-            )
-        photo = InstitutionPhoto(institution=locked, caption=caption, sort_order=count)
-        photo.image.save(clean.name, clean, save=False)
-        photo.save()
-    return photo
-
-
-def institution_photo_remove(*, photo, by) -> None:
-    guard_member(photo.institution_id, by)
-    name, storage = photo.image.name, photo.image.storage
-    photo.delete()
-    # The file goes only once the row is gone for good: a rolled-back delete keeps its picture.
-    transaction.on_commit(lambda: storage.delete(name))
