@@ -18,7 +18,7 @@ from tuoyu.regions.models import Unit
 from tuoyu.regions.selectors import grassroots_units
 
 from .models import Category, Complaint, ComplaintStatus, Finding
-from .services import overdue_q, today
+from .selectors import overdue_q, today
 
 SUBSTANTIATED = Q(finding__in=[Finding.SUBSTANTIATED, Finding.PARTLY])
 ANSWERED = Q(answered_at__isnull=False)
@@ -44,6 +44,23 @@ def counted(since: date | None = None, until: date | None = None) -> QuerySet[Co
     if until is not None:
         qs = qs.filter(received_at__lt=_start_of(until))
     return qs
+
+
+def closed(since: date | None = None, until: date | None = None) -> QuerySet[Complaint]:
+    """The complaints closed (rated, or not rated in time) in [since, until); merged duplicates are not
+    closed but handled with the report they joined, as counted() leaves them out."""
+    qs = Complaint.objects.filter(status=ComplaintStatus.CLOSED)
+    if since is not None:
+        qs = qs.filter(closed_at__gte=_start_of(since))
+    if until is not None:
+        qs = qs.filter(closed_at__lt=_start_of(until))
+    return qs
+
+
+def in_unit(qs: QuerySet[Complaint], unit: Unit | None) -> QuerySet[Complaint]:
+    """Complaints placed in the unit or a unit below it (an institution's complaint is placed in the
+    institution's unit); None is the whole district."""
+    return qs if unit is None else qs.filter(unit__path__startswith=unit.path)
 
 
 # --- one institution, for its public page ----------------------------------------------------------
