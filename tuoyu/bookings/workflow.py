@@ -36,6 +36,8 @@ OPEN = frozenset(OPEN_APPLICATION_STATUSES)
 # What the institution may accept. An offered place is the family's to take (accept-offer): the table
 # lets OFFERED reach ENROLLED, but not by the institution's hand.
 ACCEPTABLE = frozenset({S.SUBMITTED, S.WAITLISTED})
+# Hold a place of the age group: withdrawing one frees it for the next family on the waitlist.
+HOLDS_PLACE = frozenset({S.OFFERED, S.ENROLLED})
 
 
 def _record(field: str):

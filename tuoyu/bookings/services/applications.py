@@ -22,7 +22,7 @@ from tuoyu.institutions.models import (
 from tuoyu.institutions.services import guard_member
 
 from ..models import Application, ApplicationStatus, Child, Enrolment, EnrolmentStatus, months_between
-from ..workflow import ACCEPTABLE, OPEN, record_application
+from ..workflow import ACCEPTABLE, HOLDS_PLACE, OPEN, record_application
 from .common import (
     _already_attends,
     _create_or_refuse,
@@ -277,7 +277,7 @@ def application_cancel(*, application: Application, by: User) -> Application:
     locked = _lock_application(application.pk)
     if locked.family_id != by.pk:
         raise PermissionDenied
-    freed = locked.status in (ApplicationStatus.OFFERED, ApplicationStatus.ENROLLED)
+    freed = locked.status in HOLDS_PLACE
     if locked.status == ApplicationStatus.ENROLLED:
         enrolment = (
             Enrolment.objects.select_for_update()
