@@ -19,9 +19,12 @@ HEALTH_COMMISSION = frozenset({Role.HC_REVIEWER, Role.HC_ADMIN})
 HEALTH_COMMISSION_ADMINS = frozenset({Role.HC_ADMIN})
 FILING_REVIEWERS = HEALTH_COMMISSION
 REVIEW_MODERATORS = HEALTH_COMMISSION
-# An institution's admissions (visits, applications, enrolments): its operator and its staff, not the
-# health staff, whose work is the children's health records.
-ADMISSIONS = frozenset({Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF})
+# Those who run an institution day to day: its operator and its staff (not the health staff, whose work
+# is the children's health records). They keep the public page, answer reviews and handle admissions.
+INSTITUTION_OFFICE = frozenset({Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF})
+ADMISSIONS = INSTITUTION_OFFICE
+# Street and town officers: territorial responsibility for one unit (§16 属地责任).
+STREET_OFFICERS = frozenset({Role.STREET_OFFICER})
 # Complaints are handled by the commission and by the department a complaint is assigned to …
 COMPLAINT_HANDLERS = HEALTH_COMMISSION | {Role.DEPARTMENT_OFFICER}
 # … and read, for their own unit, by street and town officers too.
@@ -47,6 +50,11 @@ def is_family(user) -> bool:
 def acts_for_institutions(user) -> bool:
     """Operators and staff of institutions (which ones: institutions.selectors.institutions_of)."""
     return _has(user, INSTITUTION)
+
+
+def is_street_officer(user) -> bool:
+    """Sees what happens in their own unit only (user.unit)."""
+    return _has(user, STREET_OFFICERS)
 
 
 def handles_admissions(user) -> bool:

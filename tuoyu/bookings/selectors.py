@@ -9,8 +9,9 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from tuoyu.accounts import capabilities
 from tuoyu.accounts.capabilities import acts_for_institutions, is_family, is_government
-from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.models import User
 from tuoyu.institutions.models import AgeGroup, Institution
 
 from .models import Application, ApplicationStatus, Child, Enrolment, EnrolmentStatus, Visit, VisitSlot
@@ -114,7 +115,7 @@ def booking_statistics(user: User) -> list[dict]:
         for status in ApplicationStatus.values
     }
     scope = Institution.objects.filter(Q(applications__isnull=False) | Q(enrolments__isnull=False))
-    if user.role == Role.STREET_OFFICER and user.unit_id:
+    if capabilities.is_street_officer(user) and user.unit_id:
         scope = in_unit(scope, user.unit)  # §16: a street sees its own unit
     rows = (
         Institution.objects.filter(pk__in=scope.values("pk"))

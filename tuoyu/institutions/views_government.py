@@ -15,7 +15,9 @@ from .selectors import register_for_export
 @role_required(*capabilities.GOVERNMENT)
 def export_register(request):
     """The whole register, every status, as Excel for officials (a street officer gets their unit only)."""
-    rows = register_for_export(unit=request.user.unit if request.user.role == "street_officer" else None)
+    rows = register_for_export(
+        unit=request.user.unit if capabilities.is_street_officer(request.user) else None
+    )
     headers = [
         _("Name"),
         _("Street or town"),

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.models import Role
+from tuoyu.accounts import capabilities
 from tuoyu.core.access import role_required
 from tuoyu.core.forms import add_service_errors
 
@@ -24,7 +24,7 @@ def _own_institution(user, pk: int) -> Institution:
     return institution
 
 
-@role_required(Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF)
+@role_required(*capabilities.INSTITUTION_OFFICE)
 def manage_photos(request, pk: int):
     institution = _own_institution(request.user, pk)
     form = PhotoForm()
@@ -58,7 +58,7 @@ def manage_photos(request, pk: int):
     )
 
 
-@role_required(Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF)
+@role_required(*capabilities.INSTITUTION_OFFICE)
 @require_POST
 def remove_photo(request, pk: int, photo_pk: int):
     institution = _own_institution(request.user, pk)
