@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from tuoyu.accounts.models import Role
+from tuoyu.accounts import capabilities
 from tuoyu.core.access import role_required
 from tuoyu.core.forms import add_service_errors
 from tuoyu.institutions.models import AgeGroup, ClassGroup, Institution
@@ -26,9 +26,9 @@ from .models import ApplicationStatus, BookingEvent, EnrolmentStatus, VisitStatu
 from .policies import RULE_EXPLAINED, booking_policy_set
 from .workflow import OPEN, WORKFLOW_APPLICATION, WORKFLOW_ENROLMENT, WORKFLOW_VISIT
 
-# The admissions pages are for the people who run the institution; its health staff (also an
-# institution role, capabilities.INSTITUTION) keep to the health records. No named set for this yet.
-INSTITUTION_PEOPLE = (Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF)
+# The admissions pages are for the people who run the institution (operator and staff); its health
+# staff, also an institution role, keep to the health records.
+INSTITUTION_PEOPLE = capabilities.ADMISSIONS
 
 
 CLOSED_SHOWN = 20  # the most recent decided applications and ended enrolments on the institution's page
