@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.http import Http404
@@ -65,6 +66,24 @@ ALREADY_REVIEWED = gettext_lazy("You have already reviewed this. Each visit or p
 
 
 # --- reading -------------------------------------------------------------------------------------
+
+
+REVIEWS_PER_PAGE = 20
+
+
+def decorate(rows):
+    """What a page prints about a review: the reviewer's label and the aspects that were scored."""
+    for review in rows:
+        review.label = reviewer_label(review)
+        review.scores = aspect_scores(review)
+    return rows
+
+
+def page_of(number, qs: QuerySet[Review]):
+    """One page of reviews, decorated for printing."""
+    page = Paginator(qs, REVIEWS_PER_PAGE).get_page(number)
+    decorate(page.object_list)
+    return page
 
 
 def reviewer_label(review: Review) -> str:

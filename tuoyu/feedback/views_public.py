@@ -1,10 +1,13 @@
-"""The public side of complaints and reports (投诉举报, 群众"投诉举报马上查"). Views parse, authorise and
-render; every write is a service in services.py.
+"""The public pages of feedback: complaints and reports (投诉举报, 群众"投诉举报马上查"), the published
+reviews of an institution and the public complaint statistics. Views parse, authorise and render; every
+write is a service in services/.
 
 Anyone may report, signed in or not. Whoever holds a tracking number and its query code may follow the
 case: a successful look-up puts the case in the visitor's session ("feedback_tracked"), and every page
-and photo of a case is served only to a session holding it. Nothing here ever shows who reported.
-"""
+and photo of a case is served only to a session holding it. Nothing here ever shows who reported; the
+reviews carry a label in place of the reviewer, the statistics counts only."""
+
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,10 +16,12 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts import capabilities
 from tuoyu.core.access import public
+from tuoyu.core.excel import xlsx_response
 from tuoyu.core.files import EXTENSIONS, serve_private
 from tuoyu.core.forms import add_service_errors
 from tuoyu.core.http import client_ip
@@ -24,13 +29,20 @@ from tuoyu.institutions.forms import map_picker_settings
 from tuoyu.institutions.models import Institution
 from tuoyu.institutions.selectors import public_institutions
 
-from . import services, workflow
+from . import reviews, selectors, services, stats, workflow
 from .forms import AddInformationForm, RateForm, ReportForm, TrackForm, new_key
 from .models import Complaint, ComplaintPhoto, ComplaintStatus, EventKind
+from .selectors import today
 
 SESSION_FILED = "feedback_filed"  # the number and code of the report just filed, shown once
+
+
 SESSION_TRACKED = "feedback_tracked"  # pks of the cases this visitor looked up with their code
+
+
 MAX_TRACKED = 20
+
+
 # Timeline entries whose note is meant for the reporter; other notes (a rating's word) add nothing.
 NOTE_KINDS = frozenset(
     {
@@ -42,6 +54,8 @@ NOTE_KINDS = frozenset(
         EventKind.REOPENED,
     }
 )
+
+
 # The service names a few errors after its own arguments; these are the form's fields for them.
 SERVICE_FIELDS = {"happened_at": "happened_date", "lng": "lat", "institution": None}
 
@@ -92,9 +106,6 @@ def _tracked(request, number: str) -> Complaint | None:
 def group_code(code: str) -> str:
     """1234 5678: easier to read out and to copy down."""
     return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-# --- reporting ----------------------------------------------------------------------------------
 
 
 @public
@@ -178,9 +189,6 @@ def report_done(request):
     )
 
 
-# --- 马上查: following a case -------------------------------------------------------------------
-
-
 @public
 def track(request):
     status = 200
@@ -211,7 +219,7 @@ def _detail(request, complaint: Complaint, *, add_form=None, rate_form=None):
     can_rate = workflow.can_rate(complaint)
     timeline = [
         (event, event.note if event.kind in NOTE_KINDS else "")
-        for event in services.public_timeline(complaint)
+        for event in selectors.public_timeline(complaint)
     ]
     return render(
         request,
@@ -219,7 +227,7 @@ def _detail(request, complaint: Complaint, *, add_form=None, rate_form=None):
         {
             "complaint": complaint,
             "timeline": timeline,
-            "overdue": services.is_overdue(complaint),
+            "overdue": selectors.is_overdue(complaint),
             "is_open": workflow.is_open(complaint),
             "photos": list(complaint.photos.filter(added_by_reporter=True)),
             # Handled together with another case: its progress, never its reporter, text or photos.
@@ -299,3 +307,87 @@ def track_photo(request, number: str, pk: int):
     photo = get_object_or_404(ComplaintPhoto, pk=pk, complaint=complaint, added_by_reporter=True)
     extension = EXTENSIONS.get(photo.file_kind, "jpg")
     return serve_private(photo.file, download_name=f"{complaint.tracking_number}-{photo.pk}.{extension}")
+
+
+@public
+def institution_reviews(request, pk: int):
+    """All published reviews of a public institution, newest first, with the average and count."""
+    institution = get_object_or_404(public_institutions(), pk=pk)
+    return render(
+        request,
+        "feedback/review_list.html",
+        {
+            "institution": institution,
+            "summary": reviews.rating_summary(institution),
+            "page": reviews.page_of(request.GET.get("page"), reviews.published_reviews(institution)),
+        },
+    )
+
+
+def _year(request) -> int:
+    this_year = today().year
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() else this_year
+    return year if 2000 <= year <= this_year else this_year
+
+
+def _statistics(year: int):
+    since, until = date(year, 1, 1), date(year + 1, 1, 1)
+    units = stats.unit_complaint_stats(since, until)
+    return units, stats.totals(units), stats.category_complaint_stats(since, until)
+
+
+STAT_HEADERS = (
+    gettext_lazy("Received"),
+    gettext_lazy("Substantiated (fully or partly)"),
+    gettext_lazy("Answered"),
+    gettext_lazy("Answered on time"),
+    gettext_lazy("Open and overdue"),
+)
+
+
+def _stat_headers() -> list[str]:
+    return [str(h) for h in STAT_HEADERS]
+
+
+@public
+def statistics(request):
+    """投诉举报统计: per street or town and per category for a year; counts only."""
+    year = _year(request)
+    units, total, categories = _statistics(year)
+    first = stats.first_complaint_year() or year
+    this_year = today().year
+    return render(
+        request,
+        "feedback/stats_public.html",
+        {
+            "year": year,
+            "years": list(range(this_year, min(first, year, this_year) - 1, -1)),
+            "units": units,
+            "total": total,
+            "categories": categories,
+            "headers": _stat_headers(),
+        },
+    )
+
+
+@public
+def statistics_export(request):
+    year = _year(request)
+    units, total, categories = _statistics(year)
+    rows: list[list] = [[row.name or _("The district as a whole"), *row.counts.as_row()] for row in units]
+    rows.append([_("Total"), *total.as_row()])
+    rows.append([])
+    rows.append([_("By category")])
+    rows += [[label, *counts.as_row()] for label, counts in categories]
+    return xlsx_response(
+        filename=f"complaint-statistics-{year}.xlsx",
+        sheet=_("Complaints %(year)s") % {"year": year},
+        headers=[_("Street or town"), *_stat_headers()],
+        rows=rows,
+        note=_(
+            "Complaints and reports received in %(year)s; a duplicate merged into another report is counted once. "
+            "Substantiated includes partly substantiated. Open and overdue: still being handled past the deadline today."
+        )
+        % {"year": year},
+    )

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from tuoyu.accounts.models import User
-from tuoyu.feedback import views_handle
+from tuoyu.feedback import views_government
 from tuoyu.feedback.models import Complaint, ComplaintEvent, EventKind
 from tuoyu.feedback.services import complaint_acknowledge, complaint_answer
 from tuoyu.regions.models import Department
@@ -190,7 +190,7 @@ def test_the_queue_takes_the_same_number_of_queries_for_3_and_30_cases(
 def test_the_queue_pages_and_the_excel_file_has_every_matching_case(
     client, file_complaint, reviewer, monkeypatch
 ):
-    monkeypatch.setattr(views_handle, "QUEUE_PAGE_SIZE", 2)
+    monkeypatch.setattr(views_government, "QUEUE_PAGE_SIZE", 2)
     cases = [file_complaint().complaint for _ in range(3)]
     client.force_login(reviewer)
     first = client.get(QUEUE)

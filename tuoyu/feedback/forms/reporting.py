@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.workdays import SHANGHAI
 
-from .models import Category
-from .services import MAX_DESCRIPTION, MAX_PHOTOS, MAX_REPORT_DESCRIPTION
+from ..models import Category
+from ..services import MAX_DESCRIPTION, MAX_PHOTOS, MAX_REPORT_DESCRIPTION
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -1,10 +1,8 @@
-"""The handling side of complaints and reports (投诉举报): the departments' queue and case page, and the
-institution's page where it answers the cases about it. Views parse, authorise and render; every write
-is a service in services.py.
+"""The government's pages of feedback: the handling departments' queue and case page (投诉举报的办理), and
+the health commission's review moderation. Views parse, authorise and render; every write is a service.
 
 Who sees the reporter: the handlers (health commission, department officers) when the report is not
-anonymous. Street and town officers see the case, never who reported it; the institution never does.
-"""
+anonymous. Street and town officers see the case, never who reported it."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,19 +22,20 @@ from tuoyu.core.forms import add_service_errors
 from tuoyu.core.http import query_without_page
 from tuoyu.core.workdays import deadline_status
 
-from . import services
-from .forms_handle import (
+from . import reviews, selectors, services
+from .forms import (
     AcknowledgeForm,
     AnswerForm,
-    InstitutionReplyForm,
     MergeForm,
+    ModerateForm,
     NoteForm,
+    PlaceForm,
     QueueFilterForm,
     ReassignForm,
 )
+from .models import Review
 from .selectors import (
     QUEUE_PAGE_SIZE,
-    access_complaint_for_institution_user,
     access_complaint_for_user,
     can_see_identity,
     complaint_queue,
@@ -45,34 +44,15 @@ from .selectors import (
     queue_counts,
     sees_identity_columns,
 )
-from .workflow import ACCEPTS_INFORMATION, OPEN, WORKFLOW_COMPLAINT, awaits_acknowledgement
+from .workflow import OPEN, WORKFLOW_COMPLAINT, awaits_acknowledgement
 
 VIEWERS = capabilities.COMPLAINT_VIEWERS
-INSTITUTION_PEOPLE = capabilities.INSTITUTION
-# What the institution's page loads: the case and its answer, never the reporter's fields or photos.
-INSTITUTION_FIELDS = (
-    "tracking_number",
-    "received_at",
-    "category",
-    "status",
-    "description",
-    "finding",
-    "answer",
-    "answered_at",
-    "institution_reply",
-    "institution_replied_at",
-    "institution",
-    "institution__name",
-)
-
-
-# --- the queue -----------------------------------------------------------------------------------
 
 
 @role_required(*VIEWERS)
 def queue(request):
     form = QueueFilterForm(request.GET)
-    on = services.today()
+    on = selectors.today()
     qs = complaint_queue(request.user, form.filters(), on=on)
     page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for complaint in page:
@@ -118,7 +98,7 @@ def queue_export(request):
         headers += [_("Reporter's name"), _("Reporter's mobile number")]
     rows = CountedRows(export_rows(qs, identity=identity))
     response = xlsx_response(
-        filename=f"complaints-{services.today():%Y%m%d}.xlsx",
+        filename=f"complaints-{selectors.today():%Y%m%d}.xlsx",
         sheet=_("Complaints and reports"),
         headers=headers,
         rows=rows,
@@ -135,8 +115,6 @@ def queue_export(request):
         )
     return response
 
-
-# --- one case ------------------------------------------------------------------------------------
 
 # The actions of the case page, each with its form; merging looks the target up among the user's cases.
 ACTION_FORMS = {
@@ -163,10 +141,10 @@ def _render_case(request, complaint, *, bound: dict | None = None, status: int =
     handler = services.can_handle(user, complaint)
     suggestions = []
     if handler and complaint.status in OPEN:
-        candidates = services.duplicate_suggestions(complaint)
+        candidates = selectors.duplicate_suggestions(complaint)
         # Only cases this user may open; the others are not theirs to see or to merge into.
         visible = set(
-            services.complaints_for_user(user)
+            selectors.complaints_for_user(user)
             .filter(pk__in=[c.pk for c in candidates])
             .values_list("pk", flat=True)
         )
@@ -195,7 +173,7 @@ def _render_case(request, complaint, *, bound: dict | None = None, status: int =
             if complaint.status in OPEN and complaint.answer_due_on
             else None
         ),
-        "overdue": services.is_overdue(complaint),
+        "overdue": selectors.is_overdue(complaint),
     }
     if context["identity"]:
         # The page shows the reporter's name and mobile: who saw them is kept in the access log.
@@ -263,50 +241,65 @@ def handle_photo(request, pk: int, photo_pk: int):
     return serve_private(photo.file, download_name=f"{complaint.tracking_number}-{photo.pk}.{extension}")
 
 
-# --- the institution -----------------------------------------------------------------------------
-
-
-def _render_institution(request, *, bound: dict | None = None, status: int = 200):
-    qs = (
-        services.complaints_for_institution_user(request.user)
-        .select_related("institution")
-        .only(*INSTITUTION_FIELDS)
-    )
-    page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    bound = bound or {}
-    for complaint in page:
-        complaint.reply_form = bound.get(complaint.pk) or InstitutionReplyForm(prefix=f"c{complaint.pk}")
-        complaint.can_reply = (
-            complaint.institution_replied_at is None and complaint.status in ACCEPTS_INFORMATION
-        )
-    errors = [message for form in bound.values() for message in _messages(form)]
-    return render(
-        request, "feedback/institution_complaints.html", {"page": page, "errors": errors}, status=status
-    )
-
-
-@role_required(*INSTITUTION_PEOPLE)
-def institution_complaints(request):
-    return _render_institution(request)
-
-
-@role_required(*INSTITUTION_PEOPLE)
+@role_required(*VIEWERS)
 @require_POST
-def institution_reply(request, pk: int):
-    complaint = access_complaint_for_institution_user(request.user, pk)
-    form = InstitutionReplyForm(request.POST, prefix=f"c{complaint.pk}")
+def handle_place(request, pk: int):
+    complaint = access_complaint_for_user(request.user, pk)
+    form = PlaceForm(request.POST)
     if form.is_valid():
         try:
-            services.complaint_institution_reply(
-                complaint=complaint, by=request.user, text=form.cleaned_data["text"]
+            services.complaint_place(
+                complaint=complaint,
+                lat=form.cleaned_data["lat"],
+                lng=form.cleaned_data["lng"],
+                by=request.user,
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            for message in exc.messages:
+                messages.error(request, message)
         else:
-            messages.success(
-                request,
-                _("Your reply to %(number)s was sent to the department handling it.")
-                % {"number": complaint.tracking_number},
-            )
-            return redirect("feedback:institution_complaints")
-    return _render_institution(request, bound={complaint.pk: form}, status=400)
+            messages.success(request, _("Placed on the map. The street or town follows from the point."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    # The case page shows the outcome either way; nothing else on it was filled in.
+    return redirect("feedback:handle", pk=complaint.pk)
+
+
+MODERATORS = capabilities.REVIEW_MODERATORS
+
+
+@role_required(*MODERATORS)
+def moderation(request):
+    return render(
+        request,
+        "feedback/moderation.html",
+        {
+            "held": reviews.decorate(list(reviews.reviews_held()[:100])),
+            "recent": reviews.decorate(reviews.reviews_recently_published()),
+        },
+    )
+
+
+@role_required(*MODERATORS)
+@require_POST
+def moderate(request, pk: int):
+    review = get_object_or_404(Review, pk=pk)
+    form = ModerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose whether to publish the review."))
+        return redirect("feedback:moderation")
+    publish = form.cleaned_data["decision"] == "publish"
+    try:
+        reviews.review_moderate(
+            review=review, by=request.user, publish=publish, note=form.cleaned_data["note"]
+        )
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(
+            request, _("The review is published.") if publish else _("The review is not published.")
+        )
+    return redirect("feedback:moderation")

@@ -4,8 +4,8 @@ length, what is held) are reviews.py's, whose ValidationErrors land here through
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Aspect
-from .reviews import MAX_MODERATION_NOTE, MAX_REPLY, MAX_TEXT
+from ..models import Aspect
+from ..reviews import MAX_MODERATION_NOTE, MAX_REPLY, MAX_TEXT
 
 STARS = [(n, "★" * n + "☆" * (5 - n)) for n in range(5, 0, -1)]
 

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.regions.models import Department, Unit
 from tuoyu.regions.selectors import grassroots_units
 
-from . import services
-from .models import Category, Complaint, ComplaintStatus, Finding
-from .selectors import OPEN_STATUSES, QueueFilters
+from .. import selectors, services
+from ..models import Category, Complaint, ComplaintStatus, Finding
+from ..selectors import OPEN_STATUSES, QueueFilters
 
 
 class QueueFilterForm(forms.Form):
@@ -93,7 +93,7 @@ class MergeForm(forms.Form):
     def clean_into(self) -> Complaint:
         number = self.cleaned_data["into"].strip().upper()
         # Only a case this user may see: the form must not confirm which other numbers exist.
-        target = services.complaints_for_user(self.user).filter(tracking_number=number).first()
+        target = selectors.complaints_for_user(self.user).filter(tracking_number=number).first()
         if target is None:
             raise forms.ValidationError(_("No report with this tracking number is open to you."))
         return target
