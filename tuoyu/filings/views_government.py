@@ -40,19 +40,8 @@ from .reports import (
     sees_all_reports,
     semester_label,
 )
-from .selectors import (
-    access_case_for_user,
-    cases_for_user,
-    review_queue,
-)
-from .workflow import (
-    WORKFLOW,
-    WORKFLOW_CASE,
-    awaits_decision,
-    case_is_open,
-    check_deadline_of,
-    deadline_of,
-)
+from .selectors import access_case_for_user, cases_for_user, review_queue
+from .workflow import WORKFLOW, WORKFLOW_CASE, awaits_decision, case_is_open, check_deadline_of, deadline_of
 
 OPERATOR = Role.INSTITUTION_OPERATOR
 REVIEWERS = tuple(FILING_REVIEWERS)
