@@ -3,12 +3,26 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import CalendarDay, OutboxMessage
+from .models import CalendarDay, OutboxEvent, OutboxMessage
 from .notifications import outbox_retry
+
+
+class OutboxEventInline(admin.TabularInline):
+    """Each attempt and each retry, with the provider's error: read-only, the worker writes them."""
+
+    model = OutboxEvent
+    fields = ["at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
+    inlines = [OutboxEventInline]
     list_display = ["created_at", "channel", "recipient", "status", "attempts"]
     list_filter = ["channel", "status"]
     readonly_fields = [
@@ -26,7 +40,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send the selected abandoned messages again"))
     def retry(self, request, queryset):
-        count = outbox_retry(messages=queryset)
+        count = outbox_retry(messages=queryset, by=request.user)
         self.message_user(
             request,
             ngettext(

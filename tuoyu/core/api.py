@@ -22,11 +22,13 @@ from rest_framework import exceptions, pagination, parsers
 from rest_framework.authentication import SessionAuthentication as DRFSessionAuthentication
 from rest_framework.settings import api_settings
 
+from . import limits
+
 # Deeper than any body of ours (a filing's `data` is three levels) yet far from Python's recursion
 # limit, which json.loads, serializers and JSONField's copying all hit long before 10,000 levels.
 MAX_JSON_DEPTH = 32
-MAX_PAGE = 10_000  # as the institution search's form: nobody pages further, and OFFSET stays small
-MAX_PAGE_SIZE = 100
+MAX_PAGE = limits.MAX_PAGE
+MAX_PAGE_SIZE = limits.MAX_PAGE_SIZE
 AUTHENTICATE_HEADER = 'Session realm="api"'
 
 # Service errors whose code says the object's current state refuses the action (409), not the input
@@ -135,7 +137,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     DRF's own class quietly ignores a bad page size and answers a bad page number with a 404.
     """
 
-    page_size = 20
+    page_size = limits.PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
