@@ -10,6 +10,13 @@ class ClassGroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClassGroup
         fields = ["id", "name", "age_group", "capacity", "enrolled", "vacancies"]
+        # The column is a small integer; say so explicitly, or the schema's maximum would follow the
+        # database backend (SQLite reports a 64-bit range) and the committed contract would differ by
+        # backend.
+        extra_kwargs = {
+            "capacity": {"min_value": 1, "max_value": 32767},
+            "enrolled": {"min_value": 0, "max_value": 32767},
+        }
 
 
 class FeeSerializer(serializers.ModelSerializer):
