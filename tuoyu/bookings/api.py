@@ -25,12 +25,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from tuoyu.accounts import capabilities
-from tuoyu.accounts.capabilities import acts_for_institutions, is_family, role_of
-from tuoyu.core.api_views import ActionAPIView, SignedInAPIView, service_errors, validated
+from tuoyu.accounts.capabilities import acts_for_institutions, is_family
+from tuoyu.core.access import only, public_access
+from tuoyu.core.api_views import ActionAPIView, HasRole, SignedInAPIView, service_errors, validated
 from tuoyu.core.filters import IdFilter
 from tuoyu.institutions.models import Institution
 from tuoyu.institutions.selectors import public_institutions
@@ -146,7 +147,7 @@ def _only(request, may) -> None:
     )
 )
 class ChildListAPI(SignedInAPIView, ListAPIView):
-    tuoyu_roles = FAMILY
+    tuoyu_access = only(*FAMILY)
     serializer_class = BookingChildSerializer
 
     def get_queryset(self):
@@ -173,7 +174,7 @@ class ChildListAPI(SignedInAPIView, ListAPIView):
 
 
 class ChildDetailAPI(SignedInAPIView):
-    tuoyu_roles = FAMILY
+    tuoyu_access = only(*FAMILY)
     serializer_class = BookingChildSerializer
 
     @extend_schema(
@@ -188,14 +189,6 @@ class ChildDetailAPI(SignedInAPIView):
 # --- visit slots and visits ----------------------------------------------------------------------
 
 
-class InstitutionWrites(BasePermission):
-    """Writes need a role in the view's `tuoyu_write_roles` (the service then checks membership of the
-    institution). Not `tuoyu_roles`: the URL-wide access test reads that as "a GET needs this role"."""
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS or role_of(request.user) in view.tuoyu_write_roles
-
-
 @extend_schema_view(
     get=extend_schema(
         operation_id="visit_slots_list",
@@ -206,11 +199,10 @@ class InstitutionWrites(BasePermission):
     )
 )
 class VisitSlotListAPI(ListAPIView):
-    tuoyu_public = True
-    tuoyu_write_roles = INSTITUTION
+    tuoyu_access = public_access(write=INSTITUTION)
     # IsAuthenticatedOrReadOnly first: an anonymous write is refused before the role is looked at, and
     # the schema shows the read as open to anyone.
-    permission_classes = [IsAuthenticatedOrReadOnly, InstitutionWrites]
+    permission_classes = [IsAuthenticatedOrReadOnly, HasRole]
     serializer_class = BookingVisitSlotSerializer
 
     def get_queryset(self):
@@ -254,7 +246,7 @@ def _visit(request, pk: int) -> dict:
     )
 )
 class VisitListAPI(SignedInAPIView, ListAPIView):
-    tuoyu_roles = FAMILY_OR_INSTITUTION
+    tuoyu_access = only(*FAMILY_OR_INSTITUTION)
     serializer_class = BookingVisitSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = VisitFilter
@@ -297,7 +289,7 @@ class VisitListAPI(SignedInAPIView, ListAPIView):
     )
 )
 class VisitCancelAPI(ActionAPIView):
-    tuoyu_roles = FAMILY_OR_INSTITUTION
+    tuoyu_access = only(*FAMILY_OR_INSTITUTION)
     serializer_class = BookingVisitSerializer
 
     def access(self, user, pk: int):
@@ -339,7 +331,7 @@ def _application(request, pk: int) -> dict:
     )
 )
 class ApplicationListAPI(SignedInAPIView, ListAPIView):
-    tuoyu_roles = FAMILY_OR_INSTITUTION
+    tuoyu_access = only(*FAMILY_OR_INSTITUTION)
     serializer_class = BookingApplicationSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ApplicationFilter
@@ -379,7 +371,7 @@ class ApplicationListAPI(SignedInAPIView, ListAPIView):
 
 
 class ApplicationDetailAPI(SignedInAPIView):
-    tuoyu_roles = FAMILY_OR_INSTITUTION
+    tuoyu_access = only(*FAMILY_OR_INSTITUTION)
     serializer_class = BookingApplicationDetailSerializer
 
     @extend_schema(
@@ -404,7 +396,7 @@ class ApplicationActionAPI(ActionAPIView):
 
 
 class ApplicationAcceptAPI(ApplicationActionAPI):
-    tuoyu_roles = INSTITUTION
+    tuoyu_access = only(*INSTITUTION)
 
     @extend_schema(
         operation_id="applications_accept",
@@ -441,7 +433,7 @@ class ApplicationAcceptAPI(ApplicationActionAPI):
     )
 )
 class ApplicationDeclineAPI(ApplicationActionAPI):
-    tuoyu_roles = INSTITUTION
+    tuoyu_access = only(*INSTITUTION)
 
     def act(self, request, application):
         body = validated(request, BookingDeclineSerializer)
@@ -458,7 +450,7 @@ class ApplicationDeclineAPI(ApplicationActionAPI):
     )
 )
 class ApplicationCancelAPI(ApplicationActionAPI):
-    tuoyu_roles = FAMILY
+    tuoyu_access = only(*FAMILY)
 
     def act(self, request, application):
         services.application_cancel(application=application, by=request.user)
@@ -474,7 +466,7 @@ class ApplicationCancelAPI(ApplicationActionAPI):
     )
 )
 class ApplicationAcceptOfferAPI(ApplicationActionAPI):
-    tuoyu_roles = FAMILY
+    tuoyu_access = only(*FAMILY)
 
     def act(self, request, application):
         services.offer_accept(application=application, family=request.user)
@@ -503,7 +495,7 @@ def _enrolment(request, pk: int) -> dict:
     )
 )
 class EnrolmentListAPI(SignedInAPIView, ListAPIView):
-    tuoyu_roles = FAMILY_OR_INSTITUTION
+    tuoyu_access = only(*FAMILY_OR_INSTITUTION)
     serializer_class = BookingEnrolmentSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = EnrolmentFilter
@@ -541,7 +533,7 @@ class EnrolmentListAPI(SignedInAPIView, ListAPIView):
     )
 )
 class EnrolmentEndAPI(ActionAPIView):
-    tuoyu_roles = INSTITUTION
+    tuoyu_access = only(*INSTITUTION)
     serializer_class = BookingEnrolmentSerializer
 
     def access(self, user, pk: int):
@@ -564,7 +556,7 @@ def _counts(row: dict) -> dict:
 
 
 class BookingStatisticsAPI(SignedInAPIView):
-    tuoyu_roles = GOVERNMENT
+    tuoyu_access = only(*GOVERNMENT)
     serializer_class = BookingStatisticsSerializer
 
     @extend_schema(

@@ -101,22 +101,7 @@ def access_of(view: Callable) -> Access | None:
     view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
     if view_class is None and not callable(view):
         view_class = type(view)
-    declared = getattr(view_class, "tuoyu_access", None)
-    if declared is not None:
-        return declared
-    return _legacy_access(view_class)
-
-
-def _legacy_access(view_class) -> Access | None:  # TRANSITION: removed once every class declares tuoyu_access
-    if view_class is None:
-        return None
-    roles = getattr(view_class, "tuoyu_roles", None)
-    write = getattr(view_class, "tuoyu_write_roles", None)
-    if getattr(view_class, "tuoyu_public", False):
-        return public_access(write=write)
-    if roles is not None:
-        return only(*roles, write=write)
-    return None
+    return getattr(view_class, "tuoyu_access", None)
 
 
 def is_public(view: Callable) -> bool:

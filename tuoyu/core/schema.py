@@ -12,6 +12,8 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
+from .access import access_of
+
 
 class ErrorSerializer(serializers.Serializer):
     """What every refusal looks like (tuoyu.core.api.exception_handler and the handlers shape it)."""
@@ -59,6 +61,11 @@ def error_codes(*, public: bool, unsafe: bool, has_path_parameter: bool) -> list
 LOCAL_TIME = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"}
 
 
+def _is_public(view, method: str) -> bool:
+    access = access_of(view)
+    return access is not None and access.is_public_for(method)
+
+
 class AutoSchema(openapi.AutoSchema):
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
@@ -69,7 +76,7 @@ class AutoSchema(openapi.AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = error_codes(
-            public=bool(getattr(self.view, "tuoyu_public", False)),
+            public=_is_public(self.view, self.method),
             unsafe=self.method not in SAFE_METHODS,
             has_path_parameter="{" in self.path,
         )

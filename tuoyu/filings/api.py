@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from tuoyu.accounts.capabilities import FILING_REVIEWERS, can_review_filings
 from tuoyu.accounts.models import Role
+from tuoyu.core.access import only, public_access
 from tuoyu.core.api_views import ActionAPIView, SignedInAPIView, service_errors, validated
 
 from . import services
@@ -95,7 +96,7 @@ class FilingFilter(django_filters.FilterSet):
     )
 )
 class FilingListAPI(SignedInAPIView, ListAPIView):
-    tuoyu_roles = OPERATORS | REVIEWERS
+    tuoyu_access = only(*(OPERATORS | REVIEWERS))
     serializer_class = FilingListSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = FilingFilter
@@ -139,7 +140,7 @@ class FilingListAPI(SignedInAPIView, ListAPIView):
 
 
 class FilingDetailAPI(SignedInAPIView):
-    tuoyu_roles = OPERATORS | REVIEWERS
+    tuoyu_access = only(*(OPERATORS | REVIEWERS))
     serializer_class = FilingDetailSerializer
 
     @extend_schema(
@@ -194,7 +195,7 @@ class FilingActionAPI(ActionAPIView):
     )
 )
 class FilingSubmitAPI(FilingActionAPI):
-    tuoyu_roles = OPERATORS
+    tuoyu_access = only(*OPERATORS)
     error_list_key = "missing"
 
     def act(self, request, filing):
@@ -210,7 +211,7 @@ class FilingSubmitAPI(FilingActionAPI):
     )
 )
 class FilingWithdrawAPI(FilingActionAPI):
-    tuoyu_roles = OPERATORS
+    tuoyu_access = only(*OPERATORS)
 
     def act(self, request, filing):
         services.filing_withdraw(filing=filing, by=request.user)
@@ -225,7 +226,7 @@ class FilingWithdrawAPI(FilingActionAPI):
     )
 )
 class FilingApproveAPI(FilingActionAPI):
-    tuoyu_roles = REVIEWERS
+    tuoyu_access = only(*REVIEWERS)
 
     def act(self, request, filing):
         body = validated(request, FilingApproveSerializer)
@@ -242,7 +243,7 @@ class FilingApproveAPI(FilingActionAPI):
     )
 )
 class FilingReturnAPI(FilingActionAPI):
-    tuoyu_roles = REVIEWERS
+    tuoyu_access = only(*REVIEWERS)
     error_fields = frozenset({"comments"})
 
     def act(self, request, filing):
@@ -260,7 +261,7 @@ class FilingReturnAPI(FilingActionAPI):
     )
 )
 class FilingNoncompliantAPI(FilingActionAPI):
-    tuoyu_roles = REVIEWERS
+    tuoyu_access = only(*REVIEWERS)
     error_fields = frozenset({"reasons"})
 
     def act(self, request, filing):
@@ -287,7 +288,7 @@ class NoticeFilter(django_filters.FilterSet):
     )
 )
 class NoticeListAPI(ListAPIView):
-    tuoyu_public = True
+    tuoyu_access = public_access()
     permission_classes = [AllowAny]
     serializer_class = NoticeSerializer
     filter_backends = [DjangoFilterBackend]
@@ -312,7 +313,7 @@ RECEIPT_MESSAGES = {
 
 
 class ReceiptVerifyAPI(GenericAPIView):
-    tuoyu_public = True
+    tuoyu_access = public_access()
     permission_classes = [AllowAny]
     serializer_class = ReceiptSerializer
 

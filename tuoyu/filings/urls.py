@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_government, views_institution, views_public
+from . import api, views_government, views_institution, views_public
 
 app_name = "filings"
 
@@ -43,4 +43,21 @@ urlpatterns = [
     path("reports/", views_government.report_list, name="reports"),
     path("reports/new/", views_institution.report_new, name="report_new"),
     path("reports/export.xlsx", views_government.report_export, name="reports_export"),
+]
+
+# The app's API routes, mounted by config/urls.py under /api/v1/ in the "api" namespace.
+api_urlpatterns = [
+    path("filings/", api.FilingListAPI.as_view(), name="filings"),
+    path("filings/<int:pk>/", api.FilingDetailAPI.as_view(), name="filing"),
+    path("filings/<int:pk>/submit/", api.FilingSubmitAPI.as_view(), name="filing_submit"),
+    path("filings/<int:pk>/withdraw/", api.FilingWithdrawAPI.as_view(), name="filing_withdraw"),
+    path("filings/<int:pk>/approve/", api.FilingApproveAPI.as_view(), name="filing_approve"),
+    path("filings/<int:pk>/return/", api.FilingReturnAPI.as_view(), name="filing_return"),
+    path(
+        "filings/<int:pk>/noncompliant/",
+        api.FilingNoncompliantAPI.as_view(),
+        name="filing_noncompliant",
+    ),
+    path("notices/", api.NoticeListAPI.as_view(), name="notices"),
+    path("receipts/<str:code>/", api.ReceiptVerifyAPI.as_view(), name="receipt"),
 ]

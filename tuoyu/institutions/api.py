@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from tuoyu.core import limits
+from tuoyu.core.access import public_access
 
 from .forms import InstitutionSearchForm
 from .selectors import public_institution_detail, search_institutions
@@ -45,7 +46,7 @@ SEARCH_PARAMETERS = [
 class InstitutionListAPI(GenericAPIView):
     """Filed institutions, filtered like the public map page; nearest first when `near` is given."""
 
-    tuoyu_public = True
+    tuoyu_access = public_access()
     permission_classes = [AllowAny]
     serializer_class = InstitutionListSerializer
 
@@ -90,7 +91,7 @@ class InstitutionListAPI(GenericAPIView):
 class InstitutionDetailAPI(GenericAPIView):
     """One filed institution with its classes and fees."""
 
-    tuoyu_public = True
+    tuoyu_access = public_access()
     permission_classes = [AllowAny]
     serializer_class = InstitutionDetailSerializer
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_government, views_institution, views_public
+from . import api, views_government, views_institution, views_public
 
 app_name = "institutions"
 
@@ -17,4 +17,10 @@ urlpatterns = [
         views_institution.remove_photo,
         name="remove_photo",
     ),
+]
+
+# The app's API routes, mounted by config/urls.py under /api/v1/ in the "api" namespace.
+api_urlpatterns = [
+    path("institutions/", api.InstitutionListAPI.as_view(), name="institutions"),
+    path("institutions/<int:pk>/", api.InstitutionDetailAPI.as_view(), name="institution"),
 ]

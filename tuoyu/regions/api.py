@@ -4,6 +4,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 
+from tuoyu.core.access import public_access
+
 from .models import Unit
 
 
@@ -25,7 +27,7 @@ class UnitSerializer(serializers.ModelSerializer):
 class UnitListAPI(ListAPIView):
     """Administrative units (any depth), e.g. the streets and towns of the district."""
 
-    tuoyu_public = True
+    tuoyu_access = public_access()
     permission_classes = [AllowAny]
     serializer_class = UnitSerializer
 
