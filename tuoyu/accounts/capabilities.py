@@ -25,8 +25,12 @@ INSTITUTION_OFFICE = frozenset({Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAF
 ADMISSIONS = INSTITUTION_OFFICE
 # Street and town officers: territorial responsibility for one unit (§16 属地责任).
 STREET_OFFICERS = frozenset({Role.STREET_OFFICER})
+OPERATORS = frozenset({Role.INSTITUTION_OPERATOR})  # answers for an institution: files, reports
+DEPARTMENT_OFFICERS = frozenset({Role.DEPARTMENT_OFFICER})  # another supervising department
+# The commission and the supervising departments: coordination cases (一事一议) are theirs together.
+SUPERVISORS = HEALTH_COMMISSION | DEPARTMENT_OFFICERS
 # Complaints are handled by the commission and by the department a complaint is assigned to …
-COMPLAINT_HANDLERS = HEALTH_COMMISSION | {Role.DEPARTMENT_OFFICER}
+COMPLAINT_HANDLERS = SUPERVISORS
 # … and read, for their own unit, by street and town officers too.
 COMPLAINT_VIEWERS = COMPLAINT_HANDLERS | {Role.STREET_OFFICER}
 
@@ -50,6 +54,15 @@ def is_family(user) -> bool:
 def acts_for_institutions(user) -> bool:
     """Operators and staff of institutions (which ones: institutions.selectors.institutions_of)."""
     return _has(user, INSTITUTION)
+
+
+def is_operator(user) -> bool:
+    return _has(user, OPERATORS)
+
+
+def is_department_officer(user) -> bool:
+    """Sees what concerns their own department only (user.department)."""
+    return _has(user, DEPARTMENT_OFFICERS)
 
 
 def is_street_officer(user) -> bool:

@@ -13,13 +13,12 @@ from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from tuoyu.accounts import capabilities
 from tuoyu.accounts.capabilities import FILING_REVIEWERS, can_review_filings
-from tuoyu.accounts.models import Role
 from tuoyu.core.access import only, public_access
 from tuoyu.core.api_views import ActionAPIView, SignedInAPIView, service_errors, validated
 
@@ -40,7 +39,7 @@ from .serializers import (
 )
 from .workflow import check_deadline_of, deadline_of
 
-OPERATORS = frozenset({Role.INSTITUTION_OPERATOR})
+OPERATORS = capabilities.OPERATORS
 REVIEWERS = FILING_REVIEWERS
 
 
@@ -96,7 +95,7 @@ class FilingFilter(django_filters.FilterSet):
     )
 )
 class FilingListAPI(SignedInAPIView, ListAPIView):
-    tuoyu_access = only(*(OPERATORS | REVIEWERS))
+    tuoyu_access = only(*(OPERATORS | REVIEWERS), write=OPERATORS)
     serializer_class = FilingListSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = FilingFilter
@@ -118,8 +117,6 @@ class FilingListAPI(SignedInAPIView, ListAPIView):
         responses={201: FilingDetailSerializer, **ERRORS},
     )
     def post(self, request):
-        if request.user.role != Role.INSTITUTION_OPERATOR:
-            raise PermissionDenied
         serializer = FilingCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         fields = serializer.validated_data

@@ -17,8 +17,8 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuoyu.accounts.capabilities import is_health_commission
-from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.capabilities import is_department_officer, is_health_commission, is_operator
+from tuoyu.accounts.models import User
 from tuoyu.institutions.models import (
     CLASS_SIZE_LIMITS,
     Institution,
@@ -167,7 +167,7 @@ def semester_report_submit(
     locked = Institution.objects.select_for_update().get(pk=institution.pk)
     # Someone who does not act for the kindergarten is refused like everywhere else (403), not told
     # about a form error: the shared membership guard.
-    if by.role != Role.INSTITUTION_OPERATOR:
+    if not is_operator(by):
         raise PermissionDenied
     guard_member(locked, by)
     if locked.type != InstitutionType.KINDERGARTEN:
@@ -219,7 +219,7 @@ def education_department_code() -> str:
 
 def is_education_officer(user: User) -> bool:
     return (
-        user.role == Role.DEPARTMENT_OFFICER
+        is_department_officer(user)
         and user.department_id is not None
         and user.department.code == education_department_code()
     )
@@ -246,7 +246,7 @@ def reports_for_user(user: User) -> QuerySet[SemesterReport]:
     qs = SemesterReport.objects.select_related("institution__unit", "submitted_by")
     if sees_all_reports(user):
         return _newest_first(qs)
-    if user.role == Role.INSTITUTION_OPERATOR:
+    if is_operator(user):
         # One membership per user and institution (a unique constraint), so the join cannot duplicate rows.
         return _newest_first(qs.filter(institution__in=institutions_of(user)))
     return qs.none()
@@ -277,7 +277,7 @@ def report_semesters(qs: QuerySet[SemesterReport]) -> list[str]:
 
 def reportable_institutions(user: User) -> QuerySet[Institution]:
     """The filed kindergartens an operator acts for: the ones that send semester reports."""
-    if user.role != Role.INSTITUTION_OPERATOR:
+    if not is_operator(user):
         return Institution.objects.none()
     return (
         institutions_of(user)

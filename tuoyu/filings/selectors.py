@@ -3,8 +3,13 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from tuoyu.accounts.capabilities import can_review_filings, is_health_commission
-from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.capabilities import (
+    can_review_filings,
+    is_department_officer,
+    is_health_commission,
+    is_operator,
+)
+from tuoyu.accounts.models import User
 from tuoyu.institutions.selectors import institutions_of
 
 from .models import CoordinationCase, Filing, FilingStatus, Notice
@@ -16,7 +21,7 @@ def filings_for_user(user: User) -> QuerySet[Filing]:
     qs = Filing.objects.select_related("institution", "applicant")
     if can_review_filings(user):
         return qs
-    if user.role == Role.INSTITUTION_OPERATOR:
+    if is_operator(user):
         return qs.filter(Q(applicant=user) | Q(institution__in=institutions_of(user)))
     return qs.none()
 
@@ -42,7 +47,7 @@ def cases_for_user(user: User) -> QuerySet[CoordinationCase]:
     qs = CoordinationCase.objects.select_related("filing").prefetch_related("departments")
     if is_health_commission(user):
         return qs
-    if user.role == Role.DEPARTMENT_OFFICER and user.department_id:
+    if is_department_officer(user) and user.department_id:
         return qs.filter(departments=user.department_id)
     return qs.none()
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from tuoyu.accounts import capabilities
 from tuoyu.accounts.capabilities import FILING_REVIEWERS, HEALTH_COMMISSION
 from tuoyu.accounts.models import Role
 from tuoyu.core.access import role_required
@@ -45,9 +46,9 @@ from .workflow import WORKFLOW, WORKFLOW_CASE, awaits_decision, case_is_open, ch
 
 OPERATOR = Role.INSTITUTION_OPERATOR
 REVIEWERS = tuple(FILING_REVIEWERS)
-CASE_ROLES = (*HEALTH_COMMISSION, Role.DEPARTMENT_OFFICER)
+CASE_ROLES = tuple(capabilities.SUPERVISORS)
 SESSION_KEY = "tuoyu_legacy_import_report"
-OFFICIALS = (Role.DEPARTMENT_OFFICER, *HEALTH_COMMISSION)
+OFFICIALS = tuple(capabilities.SUPERVISORS)
 
 # --- the review ------------------------------------------------------------------------------
 
@@ -330,7 +331,7 @@ def _filters(request, qs):
 def report_list(request):
     user = request.user
     qs = reports_for_user(user)
-    if user.role == OPERATOR:
+    if capabilities.is_operator(user):
         return render(
             request,
             "filings/report_list.html",

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuoyu.accounts.capabilities import is_health_commission
-from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.capabilities import is_department_officer, is_health_commission
+from tuoyu.accounts.models import User
 from tuoyu.core.statemachine import lock, refuse, transition
 
 from ..models import CaseOpinion, CoordinationCase, Filing
@@ -39,7 +39,7 @@ def case_add_opinion(*, case, by: User, text: str):
     locked = lock(WORKFLOW_CASE, case)
     if not case_is_open(locked):
         raise ValidationError(_("This case is resolved; no more opinions can be added."), code="status")
-    if by.role == Role.DEPARTMENT_OFFICER:
+    if is_department_officer(by):
         if not locked.departments.filter(pk=by.department_id).exists():
             raise PermissionDenied
         department = by.department
