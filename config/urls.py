@@ -37,7 +37,7 @@ urlpatterns = [
     path("bookings/", include("tuoyu.bookings.urls")),
     path("", include("tuoyu.feedback.urls")),
     path("audit/", include("tuoyu.accounts.urls_audit")),
-    path("open311/v2/", include(("tuoyu.feedback.open311", "open311"))),
+    path("open311/v2/", include(("tuoyu.feedback.open311.urls", "open311"))),
     path("open311/", include("tuoyu.feedback.urls_open311_fallback")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"))),

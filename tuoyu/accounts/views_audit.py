@@ -13,13 +13,14 @@ from tuoyu.core.access import role_required
 from tuoyu.core.excel import xlsx_response
 from tuoyu.core.http import query_without_page
 
-from .models import AccessKind, Role
+from . import capabilities
+from .models import AccessKind
 from .selectors import ACCESS_LOG_PAGE_SIZE, AccessLogFilters, access_log_search
 from .services import CountedRows, describe_filters, export_record
 
 # Only the programme's administrators audit the people who handle personal data; reviewers and
 # officers are among the people audited.
-AUDITORS = (Role.HC_ADMIN,)
+AUDITORS = tuple(capabilities.HEALTH_COMMISSION_ADMINS)
 
 
 class AccessLogFilterForm(forms.Form):

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts import capabilities
-from tuoyu.accounts.models import Role
 from tuoyu.core.access import role_required
 from tuoyu.core.forms import add_service_errors
 
@@ -22,7 +21,7 @@ INSTITUTION_PEOPLE = capabilities.INSTITUTION
 
 
 # Those who answer reviews for the institution (its health officer does not speak for it in public).
-REVIEW_ANSWERERS = (Role.INSTITUTION_OPERATOR, Role.INSTITUTION_STAFF)
+REVIEW_ANSWERERS = tuple(capabilities.INSTITUTION_OFFICE)
 
 
 # What the institution's page loads: the case and its answer, never the reporter's fields or photos.

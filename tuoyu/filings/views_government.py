@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from tuoyu.accounts import capabilities
 from tuoyu.accounts.capabilities import FILING_REVIEWERS, HEALTH_COMMISSION
-from tuoyu.accounts.models import Role
 from tuoyu.core.access import role_required
 from tuoyu.core.excel import XLSX, xlsx_response
 from tuoyu.core.files import clean_original_name, content_disposition
@@ -44,7 +43,7 @@ from .reports import (
 from .selectors import access_case_for_user, cases_for_user, review_queue
 from .workflow import WORKFLOW, WORKFLOW_CASE, awaits_decision, case_is_open, check_deadline_of, deadline_of
 
-OPERATOR = Role.INSTITUTION_OPERATOR
+(OPERATOR,) = capabilities.OPERATORS  # the one role that files for an institution
 REVIEWERS = tuple(FILING_REVIEWERS)
 CASE_ROLES = tuple(capabilities.SUPERVISORS)
 SESSION_KEY = "tuoyu_legacy_import_report"

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from tuoyu.accounts import capabilities
 from tuoyu.accounts.capabilities import FILING_REVIEWERS, can_review_filings
-from tuoyu.accounts.models import Role
 from tuoyu.core.access import public, role_required
 from tuoyu.core.files import content_disposition, serve_private
 from tuoyu.core.forms import add_service_errors
@@ -46,7 +46,7 @@ from .workflow import (
     may_edit,
 )
 
-OPERATOR = Role.INSTITUTION_OPERATOR
+(OPERATOR,) = capabilities.OPERATORS  # the one role that files for an institution
 REVIEWERS = tuple(FILING_REVIEWERS)
 BOOLEAN_FIELDS = {
     "is_puhui",

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuoyu.accounts.models import Role, User
+from tuoyu.accounts import capabilities
+from tuoyu.accounts.models import User
 from tuoyu.core.validators import normalize_mobile
 from tuoyu.core.workdays import SHANGHAI, add_workdays
 from tuoyu.institutions.models import Institution, InstitutionStatus
@@ -262,6 +263,11 @@ def _after_filing(complaint: Complaint, code: str, rule: RoutingRule | None) -> 
         }
         _tell(_officers(complaint.department), text)
         if rule is not None and rule.involve_street:
-            _tell(User.objects.filter(is_active=True, role=Role.STREET_OFFICER, unit=complaint.unit), text)
+            _tell(
+                User.objects.filter(
+                    is_active=True, role__in=capabilities.STREET_OFFICERS, unit=complaint.unit
+                ),
+                text,
+            )
 
     transaction.on_commit(send)

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tuoyu.accounts import capabilities
-from tuoyu.accounts.models import Role, User
+from tuoyu.accounts.models import User
 from tuoyu.core.notifications import notify_person, send_sms
 from tuoyu.regions.models import Department
 
@@ -27,7 +27,9 @@ def _officers(department: Department | None) -> QuerySet[User]:
         return User.objects.none()
     if department.is_health_commission:
         return User.objects.filter(is_active=True, role__in=capabilities.HEALTH_COMMISSION)
-    return User.objects.filter(is_active=True, role=Role.DEPARTMENT_OFFICER, department=department)
+    return User.objects.filter(
+        is_active=True, role__in=capabilities.DEPARTMENT_OFFICERS, department=department
+    )
 
 
 def _tell(users, text: str) -> None:
