@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.crypto import EncryptedTextField
+from tuoyu.core.models import TransitionEvent
 from tuoyu.core.validators import mask_middle
 from tuoyu.institutions.models import AgeGroup, ServiceType
 
@@ -260,7 +261,7 @@ class Enrolment(models.Model):
         return f"{self.child} @ {self.class_group}"
 
 
-class BookingEvent(models.Model):
+class BookingEvent(TransitionEvent):
     """The family's timeline and the institution's history: one row per change of an application, a
     visit or an enrolment (who ended it, when, and why)."""
 
@@ -273,14 +274,6 @@ class BookingEvent(models.Model):
     )
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"

@@ -6,7 +6,7 @@ take. Every change goes through `core.statemachine.transition` in services.py; p
 from django.utils import timezone
 
 from tuoyu.accounts.capabilities import acts_for_institutions
-from tuoyu.core.statemachine import Action, Workflow
+from tuoyu.core.statemachine import Action, Workflow, event_writer
 
 from .models import (
     OPEN_APPLICATION_STATUSES,
@@ -40,20 +40,9 @@ ACCEPTABLE = frozenset({S.SUBMITTED, S.WAITLISTED})
 HOLDS_PLACE = frozenset({S.OFFERED, S.ENROLLED})
 
 
-def _record(field: str):
-    """An event writer for one kind of row: `field` is the BookingEvent foreign key the row goes in."""
-
-    def record(*, obj, from_status, to_status, by, note="", **fields):
-        return BookingEvent.objects.create(
-            **{field: obj}, from_status=from_status, to_status=to_status, by=by, note=note, **fields
-        )
-
-    return record
-
-
-record_application = _record("application")
-record_visit = _record("visit")
-record_enrolment = _record("enrolment")
+record_application = event_writer(BookingEvent, "application")
+record_visit = event_writer(BookingEvent, "visit")
+record_enrolment = event_writer(BookingEvent, "enrolment")
 
 
 def _is_the_family(user, obj) -> bool:

@@ -3,6 +3,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class TransitionEvent(models.Model):
+    """The common part of every event table (core.statemachine writes one row per status change): who
+    made the change (nobody for the system's own jobs), when, and the note. A concrete event table adds
+    its foreign key to the object and its `from_status` / `to_status` with the model's choices, and
+    declares `class Meta(TransitionEvent.Meta)` to keep the time order."""
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+
 class OutboxMessage(models.Model):
     """Every outward message is a row first, so a failed send is retried and never lost or sent twice."""
 
@@ -42,7 +59,7 @@ class OutboxMessage(models.Model):
         return f"{self.channel} → {self.recipient}"
 
 
-class OutboxEvent(models.Model):
+class OutboxEvent(TransitionEvent):
     """One row per status change of a message: each attempt's outcome with the provider's error, and an
     administrator's retry. Support reads here why a family got no SMS."""
 
@@ -50,14 +67,8 @@ class OutboxEvent(models.Model):
     from_status = models.CharField(max_length=10, choices=OutboxMessage.Status.choices)
     to_status = models.CharField(max_length=10, choices=OutboxMessage.Status.choices)
     # The worker acts for nobody; only an administrator's retry has a person behind it.
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("outbox message status change")
         verbose_name_plural = _("outbox message status changes")
 

@@ -76,6 +76,18 @@ class Workflow:
         ]
 
 
+def event_writer(event_model: type[models.Model], object_field: str) -> Callable[..., Any]:
+    """The usual `record`: one `event_model` row (a core.models.TransitionEvent) with the object in
+    `object_field`, and any extra event fields the service passes through `transition(event=...)`."""
+
+    def record(*, obj, from_status, to_status, by, note="", **fields):
+        return event_model._default_manager.create(
+            **{object_field: obj}, from_status=from_status, to_status=to_status, by=by, note=note, **fields
+        )
+
+    return record
+
+
 def refuse(from_status: str, to_status: str, *, model: type[models.Model], field_name: str = "status"):
     status_field = model._meta.get_field(field_name)
     labels = dict(status_field.choices)

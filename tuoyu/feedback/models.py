@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from tuoyu.core.crypto import EncryptedTextField
 from tuoyu.core.files import private_storage, private_upload_to
+from tuoyu.core.models import TransitionEvent
 
 
 class Category(models.TextChoices):
@@ -223,7 +224,7 @@ class EventKind(models.TextChoices):
     PLACED = "placed", _("Placed on the map")
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(TransitionEvent):
     """One row per thing that happened; `public` rows form the timeline 马上查 shows."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
@@ -233,15 +234,7 @@ class ComplaintEvent(models.Model):
     department = models.ForeignKey(
         "regions.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
     public = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.at:%Y-%m-%d}"
@@ -344,21 +337,13 @@ class Review(models.Model):
         return f"{self.institution} {self.overall}/5"
 
 
-class ReviewEvent(models.Model):
+class ReviewEvent(TransitionEvent):
     """One row per moderation decision: a review published, held back or taken down, by whom and why.
     The review's moderated_by/moderated_at keep only the last decision; this is its history."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=10, choices=ReviewStatus.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=ReviewStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.from_status} -> {self.to_status} {self.at:%Y-%m-%d}"

@@ -3,7 +3,7 @@ actions a handler may take. Every status change goes through core.statemachine.t
 service in services/; pages, templates and Open311 ask the sets and helpers here what a status means."""
 
 from tuoyu.accounts import capabilities
-from tuoyu.core.statemachine import Action, Workflow
+from tuoyu.core.statemachine import Action, Workflow, event_writer
 
 from .models import Complaint, ComplaintEvent, Review, ReviewEvent, ReviewStatus
 from .models import ComplaintStatus as S
@@ -107,16 +107,10 @@ def _moderator(user, review: Review) -> bool:  # any review: the commission mode
     return capabilities.can_moderate_reviews(user)
 
 
-def _record_review(*, obj, from_status, to_status, by, note):
-    return ReviewEvent.objects.create(
-        review=obj, from_status=from_status, to_status=to_status, by=by, note=note
-    )
-
-
 WORKFLOW_REVIEW = Workflow(
     model=Review,
     transitions=REVIEW_TRANSITIONS,
-    record=_record_review,
+    record=event_writer(ReviewEvent, "review"),
     actions=(
         Action("publish", R.PUBLISHED, may=_moderator),
         Action("reject", R.REJECTED, may=_moderator),

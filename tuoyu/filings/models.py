@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.files import private_storage, private_upload_to
+from tuoyu.core.models import TransitionEvent
 
 
 class FilingKind(models.TextChoices):
@@ -123,20 +124,14 @@ class FilingMaterial(models.Model):
         return f"{self.get_kind_display()}: {self.original_name}"
 
 
-class FilingEvent(models.Model):
+class FilingEvent(TransitionEvent):
     """One row per status change: the application's history (who, from, to, when, note)."""
 
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, choices=FilingStatus.choices)
     to_status = models.CharField(max_length=20, choices=FilingStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=0)
-    note = models.TextField(blank=True)
     snapshot = models.JSONField(default=dict, blank=True)  # the data as submitted, for the version history
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.filing_id}: {self.from_status} → {self.to_status}"
@@ -237,18 +232,12 @@ class CoordinationCase(models.Model):
         return self.title
 
 
-class CoordinationCaseEvent(models.Model):
+class CoordinationCaseEvent(TransitionEvent):
     """One row per status change of a coordination case (who, from, to, when, note)."""
 
     case = models.ForeignKey(CoordinationCase, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=10, choices=CoordinationCase.Status.choices)
     to_status = models.CharField(max_length=10, choices=CoordinationCase.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_status} → {self.to_status}"

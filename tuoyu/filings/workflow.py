@@ -11,7 +11,7 @@ from datetime import date
 from django.utils import timezone
 
 from tuoyu.accounts.capabilities import can_review_filings
-from tuoyu.core.statemachine import Action, Workflow
+from tuoyu.core.statemachine import Action, Workflow, event_writer
 from tuoyu.core.workdays import DeadlineStatus, deadline_status
 
 from .models import CoordinationCase, CoordinationCaseEvent, Filing, FilingEvent
@@ -127,16 +127,10 @@ CASE_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _record_case(*, obj: CoordinationCase, from_status: str, to_status: str, by, note: str = ""):
-    return CoordinationCaseEvent.objects.create(
-        case=obj, from_status=from_status, to_status=to_status, by=by, note=note
-    )
-
-
 WORKFLOW_CASE = Workflow(
     model=CoordinationCase,
     transitions=CASE_TRANSITIONS,
-    record=_record_case,
+    record=event_writer(CoordinationCaseEvent, "case"),
     actions=(Action("resolve", CaseStatus.RESOLVED, may=_reviews),),
 )
 

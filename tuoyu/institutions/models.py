@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core import limits
+from tuoyu.core.models import TransitionEvent
 from tuoyu.core.validators import validate_uscc
 
 
@@ -343,20 +344,14 @@ class InstitutionMembership(models.Model):
         return f"{self.user} @ {self.institution}"
 
 
-class InstitutionEvent(models.Model):
+class InstitutionEvent(TransitionEvent):
     """One row per status change: the institution's timeline (who, from, to, when, note)."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, choices=InstitutionStatus.choices)
     to_status = models.CharField(max_length=20, choices=InstitutionStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("institution status change")
         verbose_name_plural = _("institution status changes")
 

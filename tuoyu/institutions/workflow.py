@@ -1,6 +1,6 @@
 """The institution's public status. Filing review (issue 3) drives draft → filed; this is the one table."""
 
-from tuoyu.core.statemachine import Workflow
+from tuoyu.core.statemachine import Workflow, event_writer
 
 from .models import Institution, InstitutionEvent
 from .models import InstitutionStatus as S
@@ -27,12 +27,8 @@ def is_gone(institution) -> bool:
     return institution.status in GONE
 
 
-def _record(*, obj, from_status, to_status, by, note="", **_fields):
-    return InstitutionEvent.objects.create(
-        institution=obj, from_status=from_status, to_status=to_status, by=by, note=note
-    )
-
-
 # No actions: only filing review (tuoyu.filings) moves an institution, through institution_transition; no
 # page offers a button on the institution itself.
-WORKFLOW = Workflow(model=Institution, transitions=TRANSITIONS, record=_record)
+WORKFLOW = Workflow(
+    model=Institution, transitions=TRANSITIONS, record=event_writer(InstitutionEvent, "institution")
+)
