@@ -170,10 +170,11 @@ def test_every_route_answers_every_method_for_every_role_as_it_declares(make_ins
     for route, _name, view in all_routes():
         access = access_of(view)
         url = _concrete(route, institution.pk)
-        if access is None or url is None or access.is_public_for("GET") and access.is_public_for("POST"):
+        if access is None or url is None or ANYONE in access.read and ANYONE in access.write:
             continue
         for method in METHODS:
-            roles = access.roles_for(method)
+            # The expectation is spelled here, not asked of Access, so a fault in Access shows.
+            roles = access.read if method in ("GET", "HEAD", "OPTIONS") else access.write
             for role, client in clients.items():
                 response = client.generic(method, url)
                 by_declaration = getattr(response.wsgi_request, "tuoyu_refused_by_declaration", False)
