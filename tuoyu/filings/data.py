@@ -27,6 +27,9 @@ from tuoyu.institutions.services import ClassSpec, FeeSpec, institution_validate
 from tuoyu.regions.models import Unit
 from tuoyu.regions.selectors import grassroots_units
 
+# Classes or fees one filing may list: the form's formsets, the API's lists and the stored data agree.
+MAX_ROWS = 40
+
 INSTITUTION_FIELDS = [
     "name",
     "type",
@@ -144,8 +147,8 @@ class StaffSection(forms.Form):
         return data
 
 
-ClassFormSet = forms.formset_factory(ClassRow, extra=0, min_num=1, validate_min=True, max_num=40)
-FeeFormSet = forms.formset_factory(FeeRow, extra=0, min_num=1, validate_min=True, max_num=40)
+ClassFormSet = forms.formset_factory(ClassRow, extra=0, min_num=1, validate_min=True, max_num=MAX_ROWS)
+FeeFormSet = forms.formset_factory(FeeRow, extra=0, min_num=1, validate_min=True, max_num=MAX_ROWS)
 
 
 @dataclass
@@ -161,7 +164,7 @@ def _formset_data(prefix: str, rows: list[dict]) -> dict[str, Any]:
         f"{prefix}-TOTAL_FORMS": str(len(rows)),
         f"{prefix}-INITIAL_FORMS": "0",
         f"{prefix}-MIN_NUM_FORMS": "1",
-        f"{prefix}-MAX_NUM_FORMS": "40",
+        f"{prefix}-MAX_NUM_FORMS": str(MAX_ROWS),
     }
     for index, row in enumerate(rows):
         for key, value in row.items():

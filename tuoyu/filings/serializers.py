@@ -9,7 +9,7 @@ from rest_framework import serializers
 from tuoyu.institutions.models import Institution
 from tuoyu.institutions.selectors import institutions_of
 
-from .data import INSTITUTION_FIELDS, ClassRow, FeeRow, InstitutionSection, StaffSection
+from .data import INSTITUTION_FIELDS, MAX_ROWS, ClassRow, FeeRow, InstitutionSection, StaffSection
 from .models import (
     Filing,
     FilingEvent,
@@ -23,7 +23,6 @@ from .models import (
 )
 from .workflow import may_edit
 
-MAX_ROWS = 40  # the filing form's formsets accept at most 40 classes or fees
 MAX_TEXT = 2000  # a draft keeps what was typed, but not without bound
 # What a reviewer may comment on when returning an application: a section of the form or a material.
 SECTIONS = ["institution", "classes", "fees", "staff"]

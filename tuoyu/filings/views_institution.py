@@ -25,7 +25,15 @@ from tuoyu.institutions.models import Institution
 from tuoyu.institutions.selectors import institutions_of
 
 from . import services
-from .data import INSTITUTION_FIELDS, ClassFormSet, FeeFormSet, InstitutionSection, StaffSection, describe
+from .data import (
+    INSTITUTION_FIELDS,
+    MAX_ROWS,
+    ClassFormSet,
+    FeeFormSet,
+    InstitutionSection,
+    StaffSection,
+    describe,
+)
 from .forms import DeregistrationForm, MaterialForm, OperatorRegistrationForm
 from .models import FilingKind, FilingMaterial, FilingStatus, MaterialKind
 from .reports import (
@@ -59,7 +67,6 @@ BOOLEAN_FIELDS = {
 CLASS_KEYS = ["name", "age_group", "capacity", "enrolled"]
 FEE_KEYS = ["service_type", "age_group", "amount", "period", "price_type"]
 STAFF_KEYS = ["total", "caregivers", "certified_caregivers", "health_staff"]
-MAX_ROWS = 40  # classes or fees the filing form accepts
 
 
 def _rows(post, prefix: str, keys: list[str]) -> list[dict]:
