@@ -252,8 +252,15 @@ def institution_page(request, pk: int):
     )
 
 
-def _back_to_me(request, exc: ValidationError):
-    messages.error(request, " ".join(exc.messages))
+def _act_then_back_to_me(request, act, done: str):
+    """The family's one-button actions: run the service, say what happened (or why it could not), and
+    go back to 我的预约, where the timeline shows the change."""
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
     return redirect("bookings:me")
 
 
@@ -261,37 +268,29 @@ def _back_to_me(request, exc: ValidationError):
 @require_POST
 def visit_cancel(request, pk: int):
     visit = selectors.access_visit_for_user(request.user, pk)
-    try:
-        services.visit_cancel(visit=visit, by=request.user)
-    except ValidationError as exc:
-        return _back_to_me(request, exc)
-    messages.success(request, _("The visit was cancelled."))
-    return redirect("bookings:me")
+    return _act_then_back_to_me(
+        request, lambda: services.visit_cancel(visit=visit, by=request.user), _("The visit was cancelled.")
+    )
 
 
 @role_required(*FAMILY)
 @require_POST
 def application_cancel(request, pk: int):
     application = selectors.access_application_for_user(request.user, pk)
-    try:
-        services.application_cancel(application=application, by=request.user)
-    except ValidationError as exc:
-        return _back_to_me(request, exc)
-    messages.success(request, _("The application was cancelled."))
-    return redirect("bookings:me")
+    return _act_then_back_to_me(
+        request,
+        lambda: services.application_cancel(application=application, by=request.user),
+        _("The application was cancelled."),
+    )
 
 
 @role_required(*FAMILY)
 @require_POST
 def offer_accept(request, pk: int):
     application = selectors.access_application_for_user(request.user, pk)
-    try:
-        services.offer_accept(application=application, family=request.user)
-    except ValidationError as exc:
-        return _back_to_me(request, exc)
-    messages.success(
+    return _act_then_back_to_me(
         request,
+        lambda: services.offer_accept(application=application, family=request.user),
         _("You accepted the place. %(child)s starts on %(date)s.")
         % {"child": application.child.name, "date": application.start_date.isoformat()},
     )
-    return redirect("bookings:me")
