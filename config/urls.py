@@ -36,6 +36,7 @@ urlpatterns = [
     path("filings/", include("tuoyu.filings.urls")),
     path("bookings/", include("tuoyu.bookings.urls")),
     path("", include("tuoyu.feedback.urls")),
+    path("", include("tuoyu.workspace.urls")),
     path("audit/", include("tuoyu.accounts.urls_audit")),
     path("open311/v2/", include(("tuoyu.feedback.open311.urls", "open311"))),
     path("open311/", include("tuoyu.feedback.urls_open311_fallback")),

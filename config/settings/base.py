@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "tuoyu.filings",
     "tuoyu.bookings",
     "tuoyu.feedback",
+    "tuoyu.workspace",
 ]
 
 MIDDLEWARE = [
