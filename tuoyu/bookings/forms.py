@@ -57,10 +57,30 @@ class ChooseChildForm(forms.Form):
         self.fields["child"].choices = [("", _("Choose a child"))] + [(c.pk, c.name) for c in children]
 
 
-class VisitBookForm(forms.Form):
-    slot = forms.IntegerField(widget=forms.HiddenInput)
-    child = forms.IntegerField(widget=forms.HiddenInput, required=False)
+# The "no child" choice of a visit: a family may look around before a child is recorded, or without
+# saying which child (Visit.child is optional).
+JUST_LOOKING = ""
+
+
+class VisitConfirmForm(forms.Form):
+    """The confirmation step of a visit: which child it is for (or none), and the key drawn with the page
+    so a double tap on "Confirm" books once. The child is an id the view looks up among the family's own
+    children (404 otherwise), as the application form's is."""
+
+    child = forms.TypedChoiceField(
+        label=_("Which child is the visit for?"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     key = KeyField()
+
+    def __init__(self, *args, children=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [(c.pk, c.name) for c in children] + [
+            (JUST_LOOKING, _("Just looking, no child chosen yet"))
+        ]
 
 
 class ApplicationForm(forms.Form):

@@ -7,7 +7,9 @@ app_name = "bookings"
 urlpatterns = [
     # Families
     path("me/", views_family.family_home, name="me"),
+    path("children/new/", views_family.child_add, name="child_add"),
     path("institutions/<int:pk>/", views_family.institution_page, name="institution"),
+    path("institutions/<int:pk>/visits/<int:slot_pk>/", views_family.visit_confirm, name="visit_confirm"),
     path("visits/<int:pk>/cancel/", views_family.visit_cancel, name="visit_cancel"),
     path("applications/<int:pk>/cancel/", views_family.application_cancel, name="application_cancel"),
     path("applications/<int:pk>/accept-offer/", views_family.offer_accept, name="offer_accept"),

@@ -1,15 +1,22 @@
 """Pages of 入托网上约 for families: my bookings (children, visits, applications with their timelines,
-enrolments) and an institution's booking page. Views parse, authorise and render; every write is a
-service and every record reaches the family through selectors: another family's id is a 404."""
+enrolments), adding a child, an institution's booking page and the confirmation of a visit. Views parse,
+authorise and render; every write is a service and every record reaches the family through selectors:
+another family's id is a 404.
+
+After a visit or an application the family lands on 我的办件 (workspace:mine, reached by its URL name:
+no app imports workspace), where the new matter shows with its next step."""
 
 from datetime import date
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,17 +26,24 @@ from tuoyu.core.forms import add_service_errors
 from tuoyu.institutions.models import AgeGroup, ClassGroup, Institution
 from tuoyu.institutions.selectors import public_institutions
 
-from . import selectors, services
-from .forms import ApplicationForm, ChildForm, ChooseChildForm, VisitBookForm, new_key
-from .models import ApplicationStatus, BookingEvent, BookingPolicy, EnrolmentStatus, VisitSlot, VisitStatus
+from . import progress, selectors, services
+from .forms import ApplicationForm, ChildForm, ChooseChildForm, VisitConfirmForm, new_key
+from .models import ApplicationStatus, BookingPolicy, VisitStatus
 from .policies import RULE_EXPLAINED
 from .workflow import OPEN, WORKFLOW_APPLICATION, WORKFLOW_VISIT
 
 FAMILY = capabilities.FAMILIES
+MINE = "workspace:mine"
 
 
-def _label(choices, value: str) -> str:
-    return choices(value).label if value in choices.values else value
+def _safe_next(request) -> str | None:
+    """The page the family came from (`next`, posted or in the query), only if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 def _first_of_next_month(day: date) -> date:
@@ -41,17 +55,14 @@ def _family_context(user, form: ChildForm) -> dict:
     children = list(selectors.children_for_family(user))
     for child in children:
         child.months = child.age_in_months(today)
-    events = Prefetch("events", queryset=BookingEvent.objects.order_by("at", "id"))
-    applications = list(
-        selectors.applications_for_user(user).prefetch_related(events).order_by("-created_at")
-    )
-    positions = services.waitlist_positions(applications)
+    mine = progress.family_bookings(user)
     policies = {
         p.institution_id: p
-        for p in BookingPolicy.objects.filter(institution_id__in={a.institution_id for a in applications})
+        for p in BookingPolicy.objects.filter(
+            institution_id__in={a.institution_id for a in mine.applications if a.status in OPEN}
+        )
     }
-    for application in applications:
-        application.position = positions.get(application.pk)
+    for application in mine.applications:
         if application.status in OPEN:
             policy = policies.get(application.institution_id) or BookingPolicy(
                 institution=application.institution
@@ -59,25 +70,14 @@ def _family_context(user, form: ChildForm) -> dict:
             application.rule = policy.get_waitlist_rule_display()
             application.rule_explained = RULE_EXPLAINED.get(policy.waitlist_rule, "")
         application.actions = WORKFLOW_APPLICATION.allowed_actions(application, user)
-        application.timeline = [(e, _label(ApplicationStatus, e.to_status)) for e in application.events.all()]
-    visits = list(
-        selectors.visits_for_user(user).prefetch_related(events).order_by("-slot__starts_at", "-id")
-    )
-    for visit in visits:
+    for visit in mine.visits:
         visit.actions = WORKFLOW_VISIT.allowed_actions(visit, user)
-        visit.timeline = [(e, _label(VisitStatus, e.to_status)) for e in visit.events.all()]
-    enrolments = list(
-        selectors.enrolments_for_user(user).prefetch_related(events).order_by("-start_date", "-id")
-    )
-    for enrolment in enrolments:
-        # Its ending, and why: the family reads it beside the dates.
-        enrolment.timeline = [(e, _label(EnrolmentStatus, e.to_status)) for e in enrolment.events.all()]
     return {
         "children": children,
         "form": form,
-        "applications": applications,
-        "visits": visits,
-        "enrolments": enrolments,
+        "applications": mine.applications,
+        "visits": mine.visits,
+        "enrolments": mine.enrolments,
     }
 
 
@@ -94,6 +94,36 @@ def family_home(request):
             messages.success(request, _("%(name)s was added.") % {"name": child.name})
             return redirect("bookings:me")
     return render(request, "bookings/family.html", _family_context(request.user, form))
+
+
+def _back_with_child(target: str, child) -> str:
+    """Back to the page the family came from; an institution's booking page also gets the new child
+    chosen (`?child=`), so the age check and the visit are about that child straight away."""
+    parts = urlsplit(target)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return target
+    if match.view_name != "bookings:institution":
+        return target
+    return f"{parts.path}?{urlencode({'child': child.pk})}"
+
+
+@role_required(*FAMILY)
+def child_add(request):
+    """Add a child from wherever the family needed one (an institution's visit or apply section) and
+    return there: `next` is kept through the form and followed only to a page of this site."""
+    back = _safe_next(request)
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.child_add(family=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": child.name})
+            return redirect(_back_with_child(back, child) if back else "bookings:me")
+    return render(request, "bookings/child_add.html", {"form": form, "next": back})
 
 
 def _group_rows(institution: Institution, child, on: date) -> list[dict]:
@@ -136,36 +166,10 @@ def institution_page(request, pk: int):
     choose.is_valid()
     on = choose.cleaned_data.get("on") or _first_of_next_month(timezone.localdate())
 
-    visit_form = None
     apply_form = None
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "visit":
-            visit_form = VisitBookForm(request.POST)
-            if visit_form.is_valid():
-                slot = get_object_or_404(
-                    VisitSlot, pk=visit_form.cleaned_data["slot"], institution=institution
-                )
-                visit_child = None
-                if visit_form.cleaned_data["child"]:
-                    visit_child = selectors.access_child_for_family(user, visit_form.cleaned_data["child"])
-                try:
-                    services.visit_book(
-                        slot=slot,
-                        family=user,
-                        idempotency_key=visit_form.cleaned_data["key"],
-                        child=visit_child,
-                    )
-                except ValidationError as exc:
-                    add_service_errors(visit_form, exc)
-                else:
-                    messages.success(
-                        request,
-                        _("Visit booked for %(time)s. You will find it under My bookings.")
-                        % {"time": timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")},
-                    )
-                    return redirect("bookings:me")
-        elif action == "apply":
+        if action == "apply":
             raw = request.POST.get("child", "")
             # Another family's child is not there for this family: 404, as for any record not theirs.
             posted_child = selectors.access_child_for_family(user, int(raw)) if raw.isdigit() else None
@@ -201,7 +205,7 @@ def institution_page(request, pk: int):
                         messages.success(
                             request, _("Application sent. The institution will answer you here and by SMS.")
                         )
-                    return redirect("bookings:me")
+                    return redirect(MINE)
         else:
             return HttpResponseBadRequest()
 
@@ -220,8 +224,6 @@ def institution_page(request, pk: int):
             age_groups=groups,
         )
     slots = list(selectors.open_visit_slots(institution))
-    for slot in slots:
-        slot.key = new_key()
     booked_slot_ids = set(
         selectors.visits_for_user(user)
         .filter(slot__institution=institution, status=VisitStatus.BOOKED)
@@ -245,23 +247,81 @@ def institution_page(request, pk: int):
             "groups": _group_rows(institution, child, on),
             "slots": slots,
             "booked_slot_ids": booked_slot_ids,
-            "visit_form": visit_form,
             "apply_form": apply_form,
             "mine": mine,
         },
     )
 
 
+@role_required(*FAMILY)
+def visit_confirm(request, pk: int, slot_pk: int):
+    """Book a visit in two steps: this page shows the slot's day, time and address and asks which child
+    it is for (or none), and its "Confirm" books. The key drawn with the page makes a double tap, or a
+    repeated POST, answer the visit already booked (services.visit_book)."""
+    institution = get_object_or_404(public_institutions().select_related("unit"), pk=pk)
+    slot = get_object_or_404(selectors.open_visit_slots(institution), pk=slot_pk)
+    user = request.user
+    children = list(selectors.children_for_family(user))
+    if request.method == "POST":
+        form = VisitConfirmForm(request.POST, children=children)
+        # Another family's child is a 404 before anything is booked, as on every booking page.
+        raw = request.POST.get("child", "")
+        visit_child = selectors.access_child_for_family(user, int(raw)) if raw.isdigit() else None
+        if form.is_valid():
+            try:
+                visit = services.visit_book(
+                    slot=slot, family=user, idempotency_key=form.cleaned_data["key"], child=visit_child
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Visit booked: %(name)s, %(day)s at %(time)s. It is listed below with its address.")
+                    % {
+                        "name": institution.name,
+                        "day": progress.day_text(visit.slot.starts_at),
+                        "time": progress.time_text(visit.slot.starts_at),
+                    },
+                )
+                return redirect(MINE)
+    else:
+        raw = request.GET.get("child", "")
+        chosen = selectors.access_child_for_family(user, int(raw)) if raw.isdigit() else None
+        if chosen is None and len(children) == 1:
+            chosen = children[0]
+        form = VisitConfirmForm(
+            initial={"child": chosen.pk if chosen else "", "key": new_key()}, children=children
+        )
+    already = (
+        selectors.visits_for_user(user).filter(slot=slot, status=VisitStatus.BOOKED).exists()
+        if request.method == "GET"
+        else False
+    )
+    return render(
+        request,
+        "bookings/visit_confirm.html",
+        {
+            "institution": institution,
+            "slot": slot,
+            "form": form,
+            "children": children,
+            "already": already,
+            "add_child_next": request.path,
+        },
+    )
+
+
 def _act_then_back_to_me(request, act, done: str):
     """The family's one-button actions: run the service, say what happened (or why it could not), and
-    go back to 我的预约, where the timeline shows the change."""
+    go back where the button was (我的办件 or 我的预约, `next`), where the timeline shows the change."""
     try:
         act()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, done)
-    return redirect("bookings:me")
+    return redirect(_safe_next(request) or "bookings:me")
 
 
 @role_required(*FAMILY)

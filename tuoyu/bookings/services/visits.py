@@ -60,6 +60,11 @@ def _visit_book(*, slot, family, idempotency_key, child) -> Visit:
     if child is not None:
         _guard_family(child, family)
     locked = VisitSlot.objects.select_for_update(of=("self",)).select_related("institution").get(pk=slot.pk)
+    # A double tap sends the same key twice at once: the second request waited on the slot's lock for
+    # the first to commit, and answers its visit rather than "already booked" (the page it is shown).
+    replay = Visit.objects.filter(family=family, idempotency_key=idempotency_key).first()
+    if replay is not None:
+        return replay
     if locked.institution.status != InstitutionStatus.FILED:
         raise ValidationError(_("This institution is not taking bookings."), code="institution")
     if locked.starts_at <= timezone.now():

@@ -38,3 +38,11 @@ def booking_panel(context, institution):
             .order_by("slot__starts_at")[:SHOWN]
         )
     return panel
+
+
+@register.filter
+def day_text(value) -> str:
+    """A day as the next steps write it ("12月3日 星期四"), for the pages that show one beside them."""
+    from ..progress import day_text as as_text
+
+    return as_text(value) if value else ""

@@ -130,14 +130,17 @@ def test_a_family_books_a_visit_and_a_double_post_with_the_same_key_books_once(
     slot = _slot(nursery, operator)
     client.force_login(family)
     page = client.get(f"/bookings/institutions/{nursery.pk}/").content.decode()
-    key = re.search(
-        rf'name="slot" value="{slot.pk}">\s*<input type="hidden" name="key" value="([0-9a-f]{{32}})"', page
-    )
-    assert key, "the book button carries a fresh idempotency key"
-    data = {"action": "visit", "slot": slot.pk, "key": key.group(1)}
-    first = client.post(f"/bookings/institutions/{nursery.pk}/", data)
-    second = client.post(f"/bookings/institutions/{nursery.pk}/", data)  # a double click
+    confirm = f"/bookings/institutions/{nursery.pk}/visits/{slot.pk}/"
+    assert f'href="{confirm}"' in page, "each visit time leads to its confirmation page"
+    assert Visit.objects.count() == 0  # looking at the times books nothing
+    step = client.get(confirm).content.decode()
+    key = re.search(r'<input type="hidden" name="key" value="([0-9a-f]{32})"', step)
+    assert key, "the confirmation carries a fresh idempotency key"
+    data = {"child": "", "key": key.group(1)}
+    first = client.post(confirm, data)
+    second = client.post(confirm, data)  # a double tap on "Confirm"
     assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == "/mine/"
     assert Visit.objects.filter(family=family).count() == 1
     assert VisitSlot.objects.get(pk=slot.pk).booked == 1
     html = client.get("/bookings/me/").content.decode()
@@ -158,7 +161,7 @@ def test_a_full_visit_time_is_explained_and_books_nothing(client, family, make_f
     services.visit_book(slot=slot, family=make_family(), idempotency_key="other")
     client.force_login(family)
     response = client.post(
-        f"/bookings/institutions/{nursery.pk}/", {"action": "visit", "slot": slot.pk, "key": uuid.uuid4().hex}
+        f"/bookings/institutions/{nursery.pk}/visits/{slot.pk}/", {"child": "", "key": uuid.uuid4().hex}
     )
     assert response.status_code == 200
     assert 'data-testid="visit-errors"' in response.content.decode()
@@ -258,8 +261,8 @@ def test_another_familys_child_is_a_404_everywhere(
     assert client.get(f"/bookings/institutions/{nursery.pk}/", {"child": theirs.pk}).status_code == 404
     slot = _slot(nursery, operator)
     visit = client.post(
-        f"/bookings/institutions/{nursery.pk}/",
-        {"action": "visit", "slot": slot.pk, "child": theirs.pk, "key": uuid.uuid4().hex},
+        f"/bookings/institutions/{nursery.pk}/visits/{slot.pk}/",
+        {"child": theirs.pk, "key": uuid.uuid4().hex},
     )
     assert visit.status_code == 404
     assert Application.objects.count() == 0 and Visit.objects.count() == 0
