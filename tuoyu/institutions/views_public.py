@@ -1,6 +1,8 @@
 """The public's pages: the home page with its map and headline numbers, search, an institution's page,
 the comparison and the published photos. Nothing here needs an account."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -46,6 +48,26 @@ def _markers(rows, crs: str) -> list[dict]:
             }
         )
     return markers
+
+
+def navigate_url(row) -> str:
+    """A link that opens the phone's map app with the institution marked, for "navigate there".
+
+    高德's URI API (uri.amap.com) is a plain https link, so it works on every phone: with callnative=1
+    an installed 高德 app opens (most Chinese Android phones and many iPhones have it), otherwise its
+    web map does, and from there any other map app. A `geo:` link would do nothing on an iPhone and
+    on Android it opens only when some app claims it. We send the stored WGS-84 point and say so
+    (coordinate=wgs84); 高德 converts it to its own system."""
+    query = urlencode(
+        {
+            "position": f"{row.lng:.6f},{row.lat:.6f}",
+            "name": row.name,
+            "coordinate": "wgs84",
+            "callnative": 1,
+            "src": "tuoyu",
+        }
+    )
+    return f"https://uri.amap.com/marker?{query}"
 
 
 def _vacancy_list(row) -> list[tuple[str, int]]:
@@ -95,6 +117,7 @@ def search(request):
         result = search_institutions(params)
         for row in result.rows:
             row.vacancy_list = _vacancy_list(row)
+            row.navigate_url = navigate_url(row)
     crs = map_settings()["crs"]
     center = None
     if params is not None and params.near is not None:
@@ -116,6 +139,9 @@ def search(request):
             "units": grassroots_units(area),
             "querystring": query_without_page(request),
             "age_groups": AgeGroup,
+            # After a search (anything asked but a page) a phone shows the results first and folds
+            # the filters away; a form with a mistake stays open so the mistake is seen.
+            "searched": any(key != "page" for key in request.GET) and not form.errors,
         },
         status=200 if result is not None else 400,
     )
