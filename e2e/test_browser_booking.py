@@ -189,7 +189,7 @@ def test_family_signs_in_books_a_visit_applies_and_the_accepted_place_leaves_the
         _press(fam, "main form:has(input[name=code]) button[type=submit]")
         family = User.objects.get(phone=MOBILE)
         assert family.role == Role.FAMILY
-        assert path_of(fam) == "/accounts/me/"
+        assert path_of(fam) == "/mine/"  # a family lands on 我的办件 (issue 11)
 
         # === 2. My bookings: add a child, with an ID number that is only ever shown masked ===========
         _press(fam, "header nav a[href='/bookings/me/']")

@@ -3,6 +3,7 @@ from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,9 +11,20 @@ from django.utils.translation import gettext as _
 from tuoyu.core.access import ANY_SIGNED_IN, public, role_required
 from tuoyu.core.validators import mask_middle
 
+from .capabilities import is_family, is_government
 from .forms import PhoneCodeForm, PhoneForm, StaffLoginForm
 from .models import GOVERNMENT_ROLES
 from .services import phone_code_request
+
+
+def landing_url(user) -> str:
+    """Where a sign-in ends when no safe `next` was asked for: officials at their workspace, families at
+    我的办件, institution accounts at their own page (with their institutions and its links)."""
+    if is_government(user):
+        return reverse("workspace:home")
+    if is_family(user):
+        return reverse("workspace:mine")
+    return reverse("accounts:me")
 
 
 @method_decorator(public, name="dispatch")
@@ -20,6 +32,11 @@ class StaffLoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = StaffLoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # Used when the form carries no safe `next`; a staff member then passes the second factor, whose
+        # page keeps this address as its own `next`.
+        return landing_url(self.request.user)
 
 
 @public
@@ -49,7 +66,7 @@ def phone_login(request):
                 safe = url_has_allowed_host_and_scheme(
                     target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
                 )
-                return redirect(target if target and safe else "accounts:me")
+                return redirect(target if target and safe else landing_url(user))
             form.add_error("code", _("The code is wrong or has expired. Please request a new one."))
     else:
         form = PhoneForm()
@@ -64,7 +81,14 @@ def me(request):
     if hasattr(request.user, "institution_memberships"):
         memberships = list(request.user.institution_memberships.select_related("institution"))
     return render(
-        request, "accounts/me.html", {"memberships": memberships, "government_roles": GOVERNMENT_ROLES}
+        request,
+        "accounts/me.html",
+        {
+            "memberships": memberships,
+            "government_roles": GOVERNMENT_ROLES,
+            "is_official": is_government(request.user),
+            "is_family": is_family(request.user),
+        },
     )
 
 

@@ -18,6 +18,7 @@ from tuoyu.core.security import needs_second_factor
 
 from . import otp
 from .forms import OtpCodeForm
+from .views import landing_url
 
 
 def _next_url(request) -> str:
@@ -29,7 +30,7 @@ def _next_url(request) -> str:
 
 
 def _continue(request):
-    return redirect(_next_url(request) or "accounts:me")
+    return redirect(_next_url(request) or landing_url(request.user))
 
 
 @role_required(ANY_SIGNED_IN)

@@ -248,3 +248,34 @@ def export_rows(qs: QuerySet[Complaint], *, identity: bool) -> Iterator[list]:
 
 def _yes(value: bool) -> str:
     return gettext("yes") if value else gettext("no")
+
+
+def waiting_counts(qs: QuerySet[Complaint], *, on: date | None = None) -> dict[str, int]:
+    """Among the cases shown: how many wait for an acknowledgement, how many for an answer, how many are
+    overdue, in one query (the official workspace's headline)."""
+    on = on or today()
+    return qs.order_by().aggregate(
+        to_acknowledge=Count("pk", filter=Q(status__in=list(AWAITS_ACKNOWLEDGEMENT)), distinct=True),
+        to_answer=Count("pk", filter=Q(status__in=list(OPEN - AWAITS_ACKNOWLEDGEMENT)), distinct=True),
+        overdue=Count("pk", filter=overdue_q(on), distinct=True),
+    )
+
+
+def complaints_of(user: User) -> QuerySet[Complaint]:
+    """The reports a signed-in family made under its own name (an anonymous report is nobody's, by
+    design), newest first, with their public timeline prefetched: 我的办件 lists them in two queries."""
+    if not capabilities.is_family(user):
+        return Complaint.objects.none()
+    from django.db.models import Prefetch
+
+    public = Prefetch(
+        "events",
+        queryset=ComplaintEvent.objects.filter(public=True).select_related("department").order_by("at", "id"),
+        to_attr="public_events",
+    )
+    return (
+        Complaint.objects.filter(reporter=user)
+        .select_related("institution", "merged_into")
+        .prefetch_related(public)
+        .order_by("-received_at", "-id")
+    )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("mine/", views_family.mine, name="mine"),
     # An official's workspace: what waits for them, counts for their area, a map.
     path("workspace/", views_government.home, name="home"),
+    path("workspace/counts.xlsx", views_government.counts_export, name="counts_export"),
 ]

@@ -1,9 +1,288 @@
-from django.shortcuts import render
+"""An official's workspace (issue 11): what waits for them, counts for their area, and a map.
 
-from tuoyu.accounts.capabilities import GOVERNMENT
+One page for every government role, built from what the role may do: filings to decide (the filing
+reviewers), open coordination cases (the commission and the departments in them), the complaints the
+complaint queue shows this user (a street or town officer only their unit's), the figures of
+`core.counts` for each street and town of their area, and a map of the institutions and open cases.
+Every item links to its own page. The page costs the same number of queries however many items wait:
+lists are cut at LIST_ROWS with a link to the full queue, and all the deadlines of a page are read from
+the working-day calendar at once.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuoyu.accounts.capabilities import (
+    GOVERNMENT,
+    can_review_filings,
+    can_view_complaints,
+    is_department_officer,
+    is_health_commission,
+    is_street_officer,
+)
+from tuoyu.core import counts
 from tuoyu.core.access import role_required
+from tuoyu.core.counts import Period
+from tuoyu.core.excel import xlsx_response
+from tuoyu.core.geo import to_map_crs
+from tuoyu.core.workdays import SHANGHAI, DeadlineStatus
+from tuoyu.core.workdays import _Calendar as WorkdayCalendar
+from tuoyu.feedback.selectors import OPEN_STATUSES, QueueFilters, complaint_queue, due_on, waiting_counts
+from tuoyu.feedback.workflow import awaits_acknowledgement
+from tuoyu.filings.selectors import cases_for_user, review_queue
+from tuoyu.filings.workflow import CaseStatus
+from tuoyu.institutions.forms import map_settings
+from tuoyu.institutions.models import Institution
+from tuoyu.institutions.workflow import PUBLIC
+from tuoyu.regions.models import Unit
+from tuoyu.regions.selectors import area_unit, grassroots_units
+
+# The figures of the counts table, by their core.counts names: the register's institutions and slots,
+# the children enrolled, and the complaints of the year.
+COUNT_SOURCES = (
+    "institutions.filed_institutions",
+    "institutions.filed_slots",
+    "institutions.public_benefit_slots",
+    "bookings.enrolled_children",
+    "feedback.complaints_received",
+    "feedback.complaints_closed",
+)
+LIST_ROWS = 20  # items of each list on the page; the full queue is one click away
+MAP_INSTITUTIONS = 1000  # far more than a district has; bounds the page if a city is configured
+MAP_CASES = 300
+
+
+def _today() -> date:
+    return timezone.localdate(timezone=SHANGHAI)
+
+
+def _deadlines(dues: list[date], today: date) -> dict[date, DeadlineStatus]:
+    """Working days left (negative: overdue) for many due dates with one read of the holiday table.
+
+    core.workdays.deadline_status reads the table once per call; a page with a row per filing would cost
+    a query per row. This counts the same way (workdays_between: the days after `today` up to and
+    including `due`, or backwards from `due` up to the day before `today`) over one calendar.
+    """
+    if not dues:
+        return {}
+    calendar = WorkdayCalendar()
+    calendar.load(min([*dues, today]), max([*dues, today]))
+    statuses = {}
+    for due in set(dues):
+        if due >= today:
+            days = sum(1 for n in range(1, (due - today).days + 1) if calendar.is_workday(_plus(today, n)))
+        else:
+            days = -sum(1 for n in range((today - due).days) if calendar.is_workday(_plus(due, n)))
+        statuses[due] = DeadlineStatus(days_left=days, overdue=today > due)
+    return statuses
+
+
+def _plus(day: date, days: int) -> date:
+    return date.fromordinal(day.toordinal() + days)
+
+
+# --- what waits ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Waiting:
+    rows: list  # the first LIST_ROWS items
+    total: int
+    overdue: int
+    to_acknowledge: int = 0  # complaints only: not yet taken up by a department …
+    to_answer: int = 0  # … and taken up, not yet answered
+
+
+def _filings_to_decide(user, today: date) -> Waiting | None:
+    if not can_review_filings(user):
+        return None
+    qs = review_queue()
+    figures = qs.order_by().aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    return Waiting(rows=list(qs[:LIST_ROWS]), total=figures["total"], overdue=figures["overdue"])
+
+
+def _open_cases(user, today: date) -> Waiting | None:
+    if not (is_health_commission(user) or is_department_officer(user)):
+        return None
+    qs = (
+        cases_for_user(user)
+        .filter(status=CaseStatus.OPEN)
+        .select_related("filing__institution")
+        .order_by("deadline", "id")
+    )
+    figures = qs.order_by().aggregate(
+        total=Count("pk", distinct=True), overdue=Count("pk", filter=Q(deadline__lt=today), distinct=True)
+    )
+    return Waiting(rows=list(qs[:LIST_ROWS]), total=figures["total"], overdue=figures["overdue"])
+
+
+def _open_complaints(user, today: date) -> tuple[QuerySet | None, Waiting | None]:
+    """The open cases of the complaint queue as it is scoped for this user, overdue first."""
+    if not can_view_complaints(user):
+        return None, None
+    qs = complaint_queue(user, QueueFilters(status=OPEN_STATUSES), on=today)
+    figures = waiting_counts(qs, on=today)
+    rows = list(qs.order_by("-is_overdue", "open_first", "answer_due_on", "-received_at", "-id")[:LIST_ROWS])
+    for complaint in rows:
+        complaint.due = due_on(complaint)
+        complaint.awaits_acknowledgement = awaits_acknowledgement(complaint)
+    waiting = Waiting(
+        rows=rows,
+        total=figures["to_acknowledge"] + figures["to_answer"],
+        overdue=figures["overdue"],
+        to_acknowledge=figures["to_acknowledge"],
+        to_answer=figures["to_answer"],
+    )
+    return qs, waiting
+
+
+# --- counts for the area ---------------------------------------------------------------------------------
+
+
+def _area_of(user) -> Unit | None:
+    """The unit whose figures the user reads: a street or town officer's own, the district for the rest."""
+    if is_street_officer(user):
+        return user.unit
+    return area_unit()
+
+
+def count_table(user, today: date) -> dict:
+    """One row per 街道/镇/乡 of the user's area (a street or town officer: their own unit), each figure
+    read through core.counts for this year so far, and a total for the whole area."""
+    area = _area_of(user)
+    period = Period(date(today.year, 1, 1), today)
+    known = counts.sources()
+    names = [name for name in COUNT_SOURCES if name in known]
+    if area is not None and area.is_grassroots:
+        units, total_unit = [area], None
+    else:
+        units, total_unit = list(grassroots_units(area)), area
+    rows = [
+        {"unit": unit, "values": [counts.count(name, unit=unit, period=period) for name in names]}
+        for unit in units
+    ]
+    total = None
+    if total_unit is not None:
+        total = {
+            "unit": total_unit,
+            "values": [counts.count(name, unit=total_unit, period=period) for name in names],
+        }
+    return {
+        "labels": [known[name].label for name in names],
+        "names": names,
+        "rows": rows,
+        "total": total,
+        "period": period,
+    }
+
+
+# --- the map ---------------------------------------------------------------------------------------------
+
+
+def _map_markers(user, complaints, crs: str) -> list[dict]:
+    """Filed institutions of the user's area, then the open cases the user may see with a point (their
+    own, or the institution's they are about). A case carries kind "case" so the map may tell it apart."""
+    area = _area_of(user)
+    institutions = Institution.objects.filter(status__in=list(PUBLIC)).only(
+        "pk", "name", "lat", "lng", "is_puhui", "capacity_total", "enrolled_total"
+    )
+    if area is not None:
+        institutions = institutions.filter(unit__path__startswith=area.path)
+    markers = []
+    for row in institutions.order_by("pk")[:MAP_INSTITUTIONS]:
+        lat, lng = to_map_crs(row.lat, row.lng, crs)
+        markers.append(
+            {
+                "id": row.pk,
+                "kind": "institution",
+                "name": row.name,
+                "lat": round(lat, 6),
+                "lng": round(lng, 6),
+                "puhui": row.is_puhui,
+                "vacancies": row.vacancies,
+                "url": reverse("institutions:detail", args=[row.pk]),
+            }
+        )
+    if complaints is not None:
+        placed = complaints.filter(Q(lat__isnull=False) | Q(institution__isnull=False)).order_by("-id")
+        for case in placed[:MAP_CASES]:
+            point = (
+                (case.lat, case.lng) if case.lat is not None else (case.institution.lat, case.institution.lng)
+            )
+            lat, lng = to_map_crs(point[0], point[1], crs)
+            markers.append(
+                {
+                    "id": case.pk,
+                    "kind": "case",
+                    "name": f"{case.tracking_number} · {case.get_category_display()} · {case.subject_name}",
+                    "lat": round(lat, 6),
+                    "lng": round(lng, 6),
+                    "puhui": False,
+                    "vacancies": 0,
+                    "url": reverse("feedback:handle", args=[case.pk]),
+                }
+            )
+    return markers
+
+
+# --- the pages -------------------------------------------------------------------------------------------
 
 
 @role_required(*GOVERNMENT)
 def home(request):
-    return render(request, "workspace/home.html", {})
+    user = request.user
+    today = _today()
+    filings = _filings_to_decide(user, today)
+    cases = _open_cases(user, today)
+    complaint_qs, complaints = _open_complaints(user, today)
+    dues = [f.due_on for f in (filings.rows if filings else []) if f.due_on]
+    dues += [c.deadline for c in (cases.rows if cases else [])]
+    deadlines = _deadlines(dues, today)
+    for filing in filings.rows if filings else []:
+        filing.deadline = deadlines.get(filing.due_on)
+        filing.overdue_days = -filing.deadline.days_left if filing.deadline and filing.deadline.overdue else 0
+    for case in cases.rows if cases else []:
+        case.deadline_info = deadlines[case.deadline]
+        case.overdue_days = -case.deadline_info.days_left if case.deadline_info.overdue else 0
+    settings = map_settings()
+    markers = _map_markers(user, complaint_qs, settings["crs"])
+    return render(
+        request,
+        "workspace/home.html",
+        {
+            "filings": filings,
+            "cases": cases,
+            "complaints": complaints,
+            "overdue_total": sum(part.overdue for part in (filings, cases, complaints) if part is not None),
+            "table": count_table(user, today),
+            "map": settings,
+            "markers": markers,
+            "institution_markers": sum(1 for m in markers if m["kind"] == "institution"),
+            "case_markers": sum(1 for m in markers if m["kind"] == "case"),
+        },
+    )
+
+
+@role_required(*GOVERNMENT)
+def counts_export(request):
+    """The counts table as a spreadsheet, the same figures as the page."""
+    today = _today()
+    table = count_table(request.user, today)
+    rows = [[row["unit"].name, *row["values"]] for row in table["rows"]]
+    if table["total"] is not None:
+        rows.append([_("Total: %(area)s") % {"area": table["total"]["unit"].name}, *table["total"]["values"]])
+    period = table["period"]
+    return xlsx_response(
+        filename=f"area-counts-{today:%Y%m%d}.xlsx",
+        sheet=_("Counts by street or town"),
+        headers=[_("Street or town"), *table["labels"]],
+        rows=rows,
+        note=_("From %(start)s to %(end)s; slots, institutions and children as they stood on %(end)s.")
+        % {"start": f"{period.start:%Y-%m-%d}", "end": f"{period.end:%Y-%m-%d}"},
+    )

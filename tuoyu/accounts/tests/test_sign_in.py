@@ -152,4 +152,4 @@ def test_signing_in_never_redirects_off_site(client):
         "/accounts/login/phone/?next=https://evil.example/steal",
         {"phone": "13800138000", "code": _last_code("13800138000")},
     )
-    assert response.status_code == 302 and response["Location"] == "/accounts/me/"
+    assert response.status_code == 302 and response["Location"] == "/mine/"  # a family lands on 我的办件

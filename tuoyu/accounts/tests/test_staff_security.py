@@ -167,7 +167,7 @@ def test_a_recovery_code_signs_in_once(plain_client, reviewer):
     codes = recovery_codes_issue(user=reviewer)
     plain_client.force_login(reviewer)
     response = plain_client.post("/accounts/otp/verify/", {"code": codes[0].upper()}, follow=True)
-    assert response.redirect_chain[-1][0] == "/accounts/me/"
+    assert response.redirect_chain[-1][0] == "/workspace/"  # an official lands on the workspace
     assert "还剩 9 个" in response.content.decode()
     assert StaticToken.objects.filter(token=codes[0]).count() == 0
     again = Client()
