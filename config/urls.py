@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -18,6 +20,14 @@ class PublicSchemaView(SpectacularAPIView):
 class PublicDocsView(SpectacularSwaggerSplitView):
     tuoyu_access = public_access()
     permission_classes = []
+
+
+class FaviconView(RedirectView):
+    """Browsers, bookmarks and feed readers ask for /favicon.ico whatever the page links; it is a static
+    file, named at request time so the hashed name of the production build is the one sent."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.ico")
 
 
 # Each app lists its own API routes (`api_urlpatterns` in its urls.py); they share /api/v1/ and the
@@ -41,6 +51,7 @@ urlpatterns = [
     path("open311/v2/", include(("tuoyu.feedback.open311.urls", "open311"))),
     path("open311/", include("tuoyu.feedback.urls_open311_fallback")),
     path("i18n/setlang/", public(set_language), name="set_language"),
+    path("favicon.ico", public(FaviconView.as_view()), name="favicon"),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", PublicSchemaView.as_view(), name="schema"),
     path("api/docs/", PublicDocsView.as_view(url_name="schema"), name="api-docs"),

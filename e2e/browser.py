@@ -35,7 +35,7 @@ class Watch:
 
         def on_response(response):
             url = urlparse(response.url)
-            if url.hostname in LOCAL_HOSTS and response.status >= 400 and url.path != "/favicon.ico":
+            if url.hostname in LOCAL_HOSTS and response.status >= 400:
                 self.bad_responses.append(f"{response.status} {response.url}")
 
         page.on("console", on_console)

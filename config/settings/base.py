@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tuoyu.core.context_processors.site",
+                "tuoyu.accounts.context_processors.menu",
             ],
         },
     }
