@@ -27,6 +27,7 @@ PUBLIC_ROUTES = {
     "accounts:phone_login",
     "accounts:logout",
     "set_language",
+    "favicon",
     "api:regions",
     "api:institutions",
     "api:institution",
