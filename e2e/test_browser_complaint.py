@@ -330,3 +330,139 @@ def test_visitor_reports_anonymously_the_department_answers_and_the_visitor_clos
     assert set(watch.blocked) <= {f"webrd0{n}.is.autonavi.com" for n in "1234"}, watch.blocked
     for name, width in widths.items():
         assert width["page"] <= width["screen"] + 1, (name, width)
+
+
+# === A place that is not in the register, reported from where the visitor stands (issue 11) ==========
+
+SMS_PHONE = "13987654321"
+PLACE_DESCRIPTION = "小区里有人在家收托十几个孩子，没有任何标识。"
+
+
+@pytest.fixture
+def district(transactional_db, settings, tmp_path):
+    """The district and the routing table only: this visitor reports a place, not an institution."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    regions_load_file(path=KAIZHOU_FILE)
+    routing_load_file(ROUTING_FILE)
+    from tuoyu.regions.models import Unit
+
+    return Unit.objects.get(name="汉丰街道")
+
+
+def _place_status(page) -> str:
+    return page.get_by_test_id("place-status").inner_text().strip()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_grandparent_reports_a_place_with_the_phones_location_and_keeps_the_code(
+    district, live_server, chromium, output_dir
+):
+    """On a phone with the map tiles blocked: the coordinates are never shown; "use where I am now"
+    first meets a refusal (a clear message) and then, allowed, puts the phone's own WGS-84 position in
+    the form and names the street; no place at all is a clear error; the anonymous reporter asks for
+    the code by SMS (one message, the number kept nowhere on the case) and copies the number and saves
+    both as a picture on the done page."""
+    from tuoyu.core.models import OutboxMessage
+
+    for old in output_dir.glob("report-phone-*.png"):
+        old.unlink()
+    watch = Watch()
+    base = live_server.url
+    here = {"latitude": district.center_lat + 0.001, "longitude": district.center_lng + 0.001}
+    context, page = open_context(chromium, PHONE, watch)
+    try:
+        page.goto(f"{base}/complaints/new/", wait_until="load")
+        page.wait_for_selector("#place-map.leaflet-container")
+        form = page.get_by_test_id("report-form")
+        # No box of raw numbers for the public: the picker made them hidden inputs.
+        assert form.locator("input[name=lat]").get_attribute("type") == "hidden"
+        assert form.locator("input[name=lng]").get_attribute("type") == "hidden"
+        assert not page.locator("#place-coordinates").is_visible()
+        assert page.locator("input[type=number]:visible").count() == 0
+
+        # Sent without a place: the error stands beside the map, in words.
+        form.locator("input[name=category][value=unlicensed]").check()
+        form.locator("textarea[name=description]").fill(PLACE_DESCRIPTION)
+        form.locator("input[name=place_name]").fill("某小区家庭托儿点")
+        _press(page, "[data-testid=report-form] button[type=submit]")
+        assert path_of(page) == "/complaints/new/"
+        assert page.get_by_test_id("place-error").is_visible()
+        assert Complaint.objects.count() == 0
+        page.wait_for_selector("#place-map.leaflet-container")
+        assert page.locator("input[type=number]:visible").count() == 0  # still hidden after the error
+
+        # The phone refuses the location first: a message says so, nothing is filled in.
+        locate = page.get_by_test_id("locate-me")
+        assert locate.is_visible()
+        denied = page.locator("#place-map").get_attribute("data-msg-denied")
+        locate.tap()
+        page.wait_for_function(
+            "text => document.getElementById('place-status').textContent === text", arg=denied
+        )
+        assert "place-problem" in page.get_by_test_id("place-status").get_attribute("class")
+        assert form.locator("input[name=lat]").input_value() == ""
+        screenshot(page, output_dir / "report-phone-1-location-refused.png")
+
+        # Allowed: the position goes in as the phone gives it (WGS-84), and the street is named.
+        context.grant_permissions(["geolocation"], origin=base)
+        context.set_geolocation(here)
+        locate.tap()
+        page.wait_for_function("() => document.getElementById('id_lat').value !== ''")
+        assert form.locator("input[name=lat]").input_value() == f"{here['latitude']:.6f}"
+        assert form.locator("input[name=lng]").input_value() == f"{here['longitude']:.6f}"
+        assert page.locator("#place-map .picked-marker").count() == 1
+        page.wait_for_function(
+            "() => document.getElementById('place-status').textContent.includes('汉丰街道')"
+        )
+        assert "place-problem" not in page.get_by_test_id("place-status").get_attribute("class")
+        form.locator("input[name=sms_phone]").fill(SMS_PHONE)
+        assert form.locator("input[name=anonymous][value='1']").is_checked()
+        screenshot(page, output_dir / "report-phone-2-located.png")
+        _press(page, "[data-testid=report-form] button[type=submit]")
+
+        assert path_of(page) == "/complaints/done/", page.get_by_test_id("form-errors").all_inner_texts()
+        complaint = Complaint.objects.select_related("unit").get()
+        assert complaint.lat == pytest.approx(here["latitude"], abs=1e-6)
+        assert complaint.lng == pytest.approx(here["longitude"], abs=1e-6)
+        assert complaint.unit == district
+        assert complaint.anonymous and complaint.reporter_phone == "" and complaint.reporter_name == ""
+        sms = OutboxMessage.objects.filter(recipient=SMS_PHONE)
+        assert sms.count() == 1 and complaint.tracking_number in sms.get().body
+
+        # The done page: copy the number (the clipboard holds it) and save both as a picture.
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+        copied = page.get_by_test_id("save-codes").get_attribute("data-msg-copied")
+        page.get_by_test_id("copy-number").tap()
+        status = page.locator("[data-testid=copy-number] + .copy-status")
+        page.wait_for_function(
+            "text => document.querySelector('[data-testid=copy-number] + .copy-status').textContent === text",
+            arg=copied,
+        )
+        assert status.inner_text().strip() == copied
+        assert page.evaluate("() => navigator.clipboard.readText()") == complaint.tracking_number
+        page.get_by_test_id("save-image").tap()
+        picture = page.get_by_test_id("codes-picture")
+        picture.wait_for()
+        assert picture.get_attribute("src").startswith("data:image/png;base64,")
+        assert (
+            page.evaluate("() => document.querySelector('[data-testid=codes-picture]').naturalWidth") == 720
+        )
+        download = page.get_by_test_id("download-picture")
+        assert download.get_attribute("download") == f"{complaint.tracking_number}.png"
+        width = page.evaluate(
+            "() => ({page: document.documentElement.scrollWidth, screen: window.innerWidth})"
+        )
+        assert width["page"] <= width["screen"] + 1, width
+        screenshot(page, output_dir / "report-phone-3-done.png")
+    finally:
+        context.close()
+
+    for name in ("1-location-refused", "2-located", "3-done"):
+        assert (output_dir / f"report-phone-{name}.png").stat().st_size > 0
+    assert watch.page_errors == []
+    assert watch.console_errors == []
+    assert watch.bad_responses == []
+    assert watch.blocked and set(watch.blocked) <= {f"webrd0{n}.is.autonavi.com" for n in "1234"}, (
+        watch.blocked
+    )

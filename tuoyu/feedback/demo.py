@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tuoyu.accounts.models import Role, User
 from tuoyu.bookings.models import Visit, VisitSlot, VisitStatus
@@ -27,12 +28,10 @@ def seed_feedback() -> list[tuple[str, str, str]]:
     if membership is None or handler is None or market is None or Complaint.objects.exists():
         return []
     institution = membership.institution
-    rows = []
 
     def file(what, **fields):
-        filed = services.complaint_file(**fields)
-        rows.append((what, filed.complaint.tracking_number, filed.query_code))
-        return filed.complaint
+        # `what` names the stage for this code only; the console shows the stage in words (stage()).
+        return services.complaint_file(**fields).complaint
 
     answered = file(
         "answered",
@@ -82,13 +81,20 @@ def seed_feedback() -> list[tuple[str, str, str]]:
     )
     services.complaints_escalate_overdue()
     _seed_review(institution, membership.user)
-    return rows
+    return demo_cases()
+
+
+def stage(complaint: Complaint) -> str:
+    """The case's stage in words, in the active language: its status, and whether it was escalated."""
+    label = complaint.get_status_display()
+    return f"{label} · {gettext('Escalated')}" if complaint.escalated_at else label
 
 
 def demo_cases() -> list[tuple[str, str, str]]:
-    """The synthetic cases already seeded, so `make run` can print their numbers and codes every time."""
+    """The synthetic cases, so `make run` can print their numbers and codes the first time and every
+    time after, with the same words."""
     return [
-        (c.get_status_display(), c.tracking_number, c.query_code)
+        (stage(c), c.tracking_number, c.query_code)
         for c in Complaint.objects.filter(description__startswith="示例").order_by("id")
     ]
 

@@ -9,6 +9,7 @@ app_name = "feedback"
 
 public_urls = [
     path("complaints/new/", views_public.report, name="report"),
+    path("complaints/new/place/", views_public.report_place, name="report_place"),
     path("complaints/done/", views_public.report_done, name="report_done"),
     path("complaints/track/", views_public.track, name="track"),
     path("complaints/track/<str:number>/", views_public.track_detail, name="track_detail"),

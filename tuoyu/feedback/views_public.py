@@ -11,7 +11,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import salted_hmac
@@ -137,6 +137,7 @@ def report(request):
                     reporter=user if not anonymous and capabilities.is_family(user) else None,
                     photos=data["photos"],
                     idempotency_key=_idempotency_key(request, data["key"]),
+                    sms_phone=data["sms_phone"] if anonymous else "",
                 )
             except ValidationError as exc:
                 _show_errors(form, exc)
@@ -146,6 +147,9 @@ def report(request):
                     "pk": complaint.pk,
                     "number": complaint.tracking_number,
                     "code": filed.query_code,
+                    # Whether an SMS carries them: to the named reporter's mobile or the number an
+                    # anonymous reporter typed for it (which is kept nowhere, not even here).
+                    "sms": bool(complaint.reporter_phone or (anonymous and data["sms_phone"])),
                 }
                 # The reporter may follow the case at once, without typing the code back.
                 _remember(request, complaint)
@@ -165,10 +169,47 @@ def report(request):
             "form": form,
             "institution": institution,
             "map": map_picker_settings(),
+            "place": None if institution else _place_words(form),
             "q": q,
             "matches": matches,
         },
     )
+
+
+def _point(lat, lng) -> tuple[float, float] | None:
+    try:
+        point = float(lat), float(lng)
+    except (TypeError, ValueError):
+        return None
+    return point if -90 <= point[0] <= 90 and -180 <= point[1] <= 180 else None
+
+
+def _unit_name(point: tuple[float, float]) -> dict:
+    """The street or town a WGS-84 point lies in, as the report would be routed; or why it cannot be."""
+    try:
+        unit = services.unit_for_point(*point)
+    except ValidationError as exc:
+        return {"place": "", "error": " ".join(exc.messages)}
+    return {"place": unit.name, "error": ""}
+
+
+def _place_words(form) -> dict | None:
+    """A form coming back with errors names the point it holds in words, as the picker does."""
+    if not form.is_bound:
+        return None
+    point = _point(form.data.get("lat"), form.data.get("lng"))
+    return _unit_name(point) if point else None
+
+
+@public
+def report_place(request):
+    """The picked point in words for the report form: {"place": "汉丰街道", "error": ""}, or the reason
+    it is refused (outside the district). WGS-84, as the form sends it; names only public facts."""
+    point = _point(request.GET.get("lat"), request.GET.get("lng"))
+    if point is None:
+        # An answer like any other (not a 400): the picker shows the words, and the page stays usable.
+        return JsonResponse({"place": "", "error": _("Please mark the place on the map.")})
+    return JsonResponse(_unit_name(point))
 
 
 @public
@@ -184,7 +225,7 @@ def report_done(request):
             "complaint": complaint,
             "tracking_number": filed["number"],
             "query_code": group_code(filed["code"]),
-            "sms_sent": bool(complaint.reporter_phone),
+            "sms_sent": filed.get("sms", bool(complaint.reporter_phone)),
         },
     )
 

@@ -46,6 +46,7 @@ PUBLIC_ROUTES = {
     "api:visit_slots",
     "feedback:report",
     "feedback:report_done",
+    "feedback:report_place",
     "feedback:track",
     "feedback:track_detail",
     "feedback:track_add",

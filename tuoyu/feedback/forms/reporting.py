@@ -87,6 +87,8 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("Street, building, floor, a shop next to it."),
     )
+    # The point is picked on the map (or with the phone's location) and kept in these two; the page
+    # hides them from anyone whose browser runs the picker and tucks them away for the rest.
     lat = forms.FloatField(
         label=_("Latitude (WGS-84)"),
         required=False,
@@ -119,6 +121,13 @@ class ReportForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         help_text=_("Only the department handling the report sees your name and number."),
     )
+    sms_phone = forms.CharField(
+        label=_("Send the query code by SMS to this number (optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("We send one SMS and do not keep the number with your report: it stays anonymous."),
+    )
     key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -143,6 +152,13 @@ class ReportForm(forms.Form):
             if happened > timezone.now() + timedelta(minutes=5):
                 self.add_error("happened_date", _("The time it happened cannot be in the future."))
             data["happened_at"] = happened
+        # Checked here too, not only by the service, so that a first attempt lists every missing thing.
+        placed = data.get("lat") is not None and data.get("lng") is not None
+        unchecked = "lat" not in self.errors and "lng" not in self.errors
+        if not data.get("institution") and unchecked and not placed:
+            self.add_error(
+                "lat", _("Please mark the place on the map, or choose an institution from the register.")
+            )
         return data
 
 

@@ -39,7 +39,7 @@ from .common import (
     _text,
 )
 from .geography import health_commission, unit_for_point
-from .notifications import _officers, _tell, _tell_reporter
+from .notifications import _officers, _send_receipt, _tell, _tell_reporter, receipt_text
 from .routing import routing_rule
 
 S = ComplaintStatus
@@ -104,13 +104,18 @@ def complaint_file(
     idempotency_key: str = "",
     allow_landline: bool = False,
     allow_unplaced: bool = False,
+    sms_phone: str = "",
 ) -> Filed:
     """File a complaint or report and route it at once. Everything is checked before anything is stored.
 
     A hotline relays callers, so Open311 passes `allow_landline` (a caller on a fixed line is called back
     there) and `allow_unplaced` (an address heard on the phone, which a handler then places on the map:
     until then the case belongs to the district, not to a street or town). The web form has a map and
-    promises SMS updates, so it asks for both a point and a mobile number."""
+    promises SMS updates, so it asks for both a point and a mobile number.
+
+    `sms_phone` is an anonymous reporter's wish to get the tracking number and query code by SMS: one
+    message goes to it, and it is stored nowhere else (not on the complaint), so the report stays
+    anonymous. It is ignored when the reporter gives their name, whose own mobile gets the message."""
     if idempotency_key:
         existing = Complaint.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -166,7 +171,11 @@ def complaint_file(
         errors["happened_at"] = [_("The time it happened cannot be in the future.")]
     if anonymous:
         reporter_name, reporter_phone, reporter = "", "", None
+        sms_phone = (sms_phone or "").strip()
+        if sms_phone:
+            sms_phone = check(lambda: normalize_mobile(sms_phone), "sms_phone") or ""
     else:
+        sms_phone = ""
         reporter_name = reporter_name.strip()
         if not reporter_name:
             errors["reporter_name"] = [_("Please give your name, or choose to report anonymously.")]
@@ -218,7 +227,7 @@ def complaint_file(
             if existing is not None:
                 return Filed(existing, existing.query_code, created=False)
         raise
-    _after_filing(complaint, code, rule)
+    _after_filing(complaint, code, rule, sms_phone=sms_phone)
     return Filed(complaint, code, created=True)
 
 
@@ -244,18 +253,13 @@ def _route(complaint: Complaint, rule: RoutingRule | None) -> None:
         complaint.co_departments.set(rule.co_departments.all())
 
 
-def _after_filing(complaint: Complaint, code: str, rule: RoutingRule | None) -> None:
+def _after_filing(complaint: Complaint, code: str, rule: RoutingRule | None, *, sms_phone: str = "") -> None:
     def send():
-        if complaint.reporter_phone:
-            _tell_reporter(
-                complaint,
-                _(
-                    "Your report has been received. Tracking number %(number)s, query code %(code)s. "
-                    "Answer expected by %(due)s."
-                )
-                % {"number": complaint.tracking_number, "code": code, "due": complaint.answer_due_on},
-                secret=code,  # the query code opens the case on 马上查: kept readable only until sent
-            )
+        if sms_phone:
+            _send_receipt(complaint, code, sms_phone)
+        elif complaint.reporter_phone:
+            # The query code opens the case on 马上查: kept readable only until sent.
+            _tell_reporter(complaint, receipt_text(complaint, code), secret=code)
         text = _("New %(category)s report %(number)s, to acknowledge by %(due)s.") % {
             "category": complaint.get_category_display(),
             "number": complaint.tracking_number,
