@@ -299,3 +299,141 @@ def test_a_name_written_as_markup_shows_as_text_in_the_map_tooltip(live_server, 
         context.close()
     assert dialogs == []
     assert watch.page_errors == []
+
+
+# --- a phone's search with a point: the typed town, the map tap and the phone's location ----------------
+
+PAGE_WEIGHT_LIMIT = 300 * 1024  # bytes of our own responses a phone fetches for a page, before tiles
+# The phone's location in the granted case: 汉丰街道, the district's seat (WGS-84, as a browser reports it).
+PHONE_POSITION = {"latitude": 31.1617, "longitude": 108.3934}
+
+# Every same-origin response of the page now shown, from the browser's own resource timing: the larger
+# of the bytes on the wire and the decoded body, so compression on the server cannot flatter the figure.
+SAME_ORIGIN_BYTES = """() => performance.getEntriesByType('navigation')
+    .concat(performance.getEntriesByType('resource'))
+    .filter(e => new URL(e.name).origin === location.origin)
+    .map(e => [new URL(e.name).pathname, Math.max(e.transferSize || 0, e.decodedBodySize || 0)])"""
+
+
+def _page_weight(page) -> tuple[int, dict[str, int]]:
+    entries = page.evaluate(SAME_ORIGIN_BYTES)
+    return sum(size for _, size in entries), dict(entries)
+
+
+def _assert_point_search(page, *, viewport_height: int) -> None:
+    """A search around a point: markers and the point drawn, distances and a way there on every result,
+    and the count and the nearest result on the phone's first screen."""
+    assert "near" in parse_qs(urlparse(page.url).query) or "place" in parse_qs(urlparse(page.url).query)
+    assert _wait_for_markers(page) > 0
+    assert page.locator(".here-marker").count() == 1
+    rows = page.locator("li.result")
+    assert rows.count() > 0
+    assert page.locator("li.result .distance").count() == rows.count()
+    for href in page.locator("li.result a[data-testid=navigate]").evaluate_all("els => els.map(e => e.href)"):
+        assert href.startswith("https://uri.amap.com/marker?"), href
+        assert "position=108." in href and "coordinate=wgs84" in href
+    assert page.locator("li.result a[data-testid=navigate]").count() == rows.count()
+    # The results come first on a phone: the filters are folded under "Change search".
+    assert page.locator("details[data-filters-fold]").get_attribute("open") is None
+    count_box = page.get_by_test_id("result-count").bounding_box()
+    assert count_box["y"] + count_box["height"] <= viewport_height, count_box
+    assert rows.first.bounding_box()["y"] < viewport_height
+    # No tiles reach this machine: the notice says so over the map, and the key explains the colours.
+    page.locator("[data-map-notice]").wait_for(state="visible")
+    legend = page.get_by_test_id("map-legend")
+    assert legend.is_visible()
+    assert legend.locator("li").count() == 4  # 普惠 free, other free, full, your point
+
+
+def _map_point(page, *, right: float, down: float) -> tuple[float, float]:
+    """A point on the map, as fractions of its box, clear of the controls and of the markers (fitBounds
+    pads the markers' box by a fifth on each side)."""
+    box = page.locator("#map").bounding_box()
+    return box["x"] + box["width"] * right, box["y"] + box["height"] * down
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_phone_search_with_a_point(district, live_server, chromium, output_dir):
+    """At phone size with every tile blocked: the home page, 'use my location' refused and then allowed,
+    a marker's popup closed by a tap (no search), a tap and 'search around here', a typed town; every
+    point search shows its markers, and no page sends a script error or a failed request."""
+    from e2e.browser import PHONE, open_context
+
+    watch = Watch()
+    context, page = open_context(chromium, PHONE, watch)
+    height = PHONE["viewport"]["height"]
+    weights = {}
+    try:
+        # --- home: weight, zoom buttons in Chinese, the key, and a refused location said in words ------
+        page.goto(f"{live_server.url}/", wait_until="load")
+        weights["home"], files = _page_weight(page)
+        print(f"home page, same-origin bytes: {files}")
+        assert "/static/vendor/leaflet/leaflet.js" in files  # the map's script is counted
+        assert page.get_attribute(".leaflet-control-zoom-in", "title") == "放大"
+        assert page.get_attribute(".leaflet-control-zoom-out", "title") == "缩小"
+        page.locator("[data-map-notice]").wait_for(state="visible")
+        assert page.get_by_test_id("map-legend").is_visible()
+        home_url = page.url
+        page.click("[data-locate]")  # this context was given no permission: the browser refuses
+        message = page.locator(".locate-message.error")
+        message.wait_for(state="visible")
+        assert message.get_attribute("role") == "status"
+        assert message.inner_text() == page.get_attribute("#map", "data-locate-denied")
+        assert page.url == home_url
+        _shot(page, output_dir, "phone-location-refused")
+
+        # --- allowed: the phone's position becomes a search around it -----------------------------------
+        context.grant_permissions(["geolocation"], origin=live_server.url)
+        context.set_geolocation(PHONE_POSITION)
+        with page.expect_navigation(wait_until="load"):
+            page.click("[data-locate]")
+        query = parse_qs(urlparse(page.url).query)
+        assert query["crs"] == ["wgs84"]
+        assert query["near"] == [f"{PHONE_POSITION['latitude']:.6f},{PHONE_POSITION['longitude']:.6f}"]
+        weights["search"], files = _page_weight(page)
+        print(f"search page, same-origin bytes: {files}")
+        _assert_point_search(page, viewport_height=height)
+        _shot(page, output_dir, "phone-search-my-location")
+        located_url = page.url
+
+        # --- a marker's popup, closed by a tap on the map: no search starts ------------------------------
+        # Markers near each other overlap: the tap opens whichever is on top, which is all this needs.
+        page.locator(".inst-marker").last.tap(force=True)
+        page.locator(".leaflet-popup-content a").wait_for(state="visible")
+        close_label = page.get_attribute(".leaflet-popup-close-button", "aria-label")
+        assert close_label == page.get_attribute("#map", "data-close-popup")  # not Leaflet's English
+        x, y = _map_point(page, right=0.06, down=0.94)
+        page.touchscreen.tap(x, y)
+        page.locator(".leaflet-popup").wait_for(state="detached")
+        # --- the next tap offers a search there (had the first one navigated, this page would be gone) ---
+        page.touchscreen.tap(x, y)
+        offer = page.locator(".search-here-popup button")
+        offer.wait_for(state="visible")
+        assert page.url == located_url
+        _shot(page, output_dir, "phone-search-here")
+        with page.expect_navigation(wait_until="load"):
+            offer.tap()
+        query = parse_qs(urlparse(page.url).query)
+        assert query["crs"] == [page.get_attribute("#map", "data-crs")]
+        assert "place" not in query
+        _assert_point_search(page, viewport_height=height)
+
+        # --- a typed town, from the folded form -----------------------------------------------------------
+        page.click("details[data-filters-fold] > summary")
+        page.fill("#id_place", "汉丰街道")
+        with page.expect_navigation(wait_until="load"):
+            page.click("#filter-form button[type=submit]")
+        assert parse_qs(urlparse(page.url).query)["place"] == ["汉丰街道"]
+        _assert_point_search(page, viewport_height=height)
+        _shot(page, output_dir, "phone-search-place")
+    finally:
+        context.close()
+
+    print(f"page weight on a phone, same-origin bytes before tiles: {weights}")
+    for name, weight in weights.items():
+        assert weight < PAGE_WEIGHT_LIMIT, f"the {name} page weighs {weight} bytes"
+    assert watch.blocked  # the tiles were asked for and refused: the notice above was earned
+    assert watch.page_errors == []
+    assert watch.console_errors == []
+    assert watch.bad_responses == []

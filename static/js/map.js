@@ -95,6 +95,12 @@
     window.location.href = data.searchUrl + "?" + params.toString();
   }
 
+  // Leaflet names a popup's close button in English: give it the page's word.
+  map.on("popupopen", function (e) {
+    var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+    if (close && data.closePopup) { close.setAttribute("aria-label", data.closePopup); close.title = data.closePopup; }
+  });
+
   if (data.clickable === "1") {
     // A tap on the map offers a search there (a button in a popup) instead of leaving the page at once:
     // a grandparent panning with a finger, or closing a popup, must not lose the list they were reading.
