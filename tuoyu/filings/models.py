@@ -184,6 +184,9 @@ class Notice(models.Model):
     filing_number = models.CharField(_("filing number"), max_length=40, blank=True)
     unit_name = models.CharField(_("street or town"), max_length=100, blank=True)
     summary = models.TextField(_("content"))
+    # A change notice's topics (selectors.ChangeDiff.topics: "fees", "places", "address" …), said in
+    # words on the page in the reader's language.
+    changes = models.JSONField(_("what changed"), default=list, blank=True)
     published_at = models.DateTimeField(_("published"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -40,7 +40,8 @@ from .reports import (
     sees_all_reports,
     semester_label,
 )
-from .selectors import access_case_for_user, cases_for_user, review_queue
+from .requirements import materials_needed
+from .selectors import access_case_for_user, cases_for_user, change_against_register, review_queue
 from .workflow import WORKFLOW, WORKFLOW_CASE, awaits_decision, case_is_open, check_deadline_of, deadline_of
 
 (OPERATOR,) = capabilities.OPERATORS  # the one role that files for an institution
@@ -101,6 +102,8 @@ def review(request, pk: int):
         else:
             return redirect("filings:queue")
     today = timezone.localdate()
+    diff = change_against_register(filing)
+    materials = {m.kind: m for m in filing.materials.all()}  # the current ones (prefetched above)
     return render(
         request,
         "filings/review.html",
@@ -108,6 +111,8 @@ def review(request, pk: int):
             "filing": filing,
             "data": filing.data,
             "described": describe(filing.data),
+            "diff": diff,
+            "needed": materials_needed(filing, diff=diff, materials=materials),
             "form": form,
             "sections": list(SECTION_LABELS.items()),
             "missing": services.filing_missing(filing) if awaits_decision(filing) else [],

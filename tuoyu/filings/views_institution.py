@@ -43,6 +43,7 @@ from .reports import (
     semester_label,
     semester_report_submit,
 )
+from .requirements import materials_needed
 from .selectors import access_filing_for_user, filings_for_user
 from .workflow import (
     WORKFLOW,
@@ -236,6 +237,7 @@ def materials(request, pk: int):
         "filings/materials.html",
         {
             "filing": filing,
+            "needed": materials_needed(filing, materials=current),
             "form": form,
             "checklist": checklist,
             "editable": editable,

@@ -8,14 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from tuoyu.core.access import public
 from tuoyu.core.excel import xlsx_response
 from tuoyu.core.text import xml_safe
+from tuoyu.institutions.workflow import is_public
 
 from .models import Notice, NoticeKind
-from .selectors import public_notices
+from .selectors import public_notices, topic_labels
 from .services import receipt_verify
 
 NOTICES_PER_PAGE = 50
@@ -57,7 +58,16 @@ def notices(request):
         page = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         page = 1
-    rows = list(qs[(page - 1) * NOTICES_PER_PAGE : page * NOTICES_PER_PAGE + 1])
+    rows = list(
+        qs.select_related("filing__institution")[(page - 1) * NOTICES_PER_PAGE : page * NOTICES_PER_PAGE + 1]
+    )
+    for notice in rows:
+        institution = notice.filing.institution
+        # Link only what the public may open: an institution still on the register.
+        notice.public_institution = (
+            institution if institution is not None and is_public(institution) else None
+        )
+        notice.change_words = pgettext("list separator", ", ").join(topic_labels(notice.changes or []))
     return render(
         request,
         "filings/notices.html",

@@ -94,6 +94,11 @@ def is_returned(filing: Filing) -> bool:
     return filing.status == S.RETURNED
 
 
+def is_applied(filing: Filing) -> bool:
+    """Approved: what it asked for is in the register now."""
+    return filing.status == S.APPROVED
+
+
 def has_receipt(filing: Filing) -> bool:
     return filing.status == S.APPROVED and bool(filing.receipt_code)
 

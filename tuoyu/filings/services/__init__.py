@@ -20,12 +20,12 @@ from .decisions import (
 from .drafts import (
     MAX_MATERIAL_BYTES,
     MIN_LEASE_YEARS,
-    REQUIRED_MATERIALS,
     current_materials,
     filing_add_material,
     filing_missing,
     filing_remove_material,
     filing_save_draft,
+    material_messages,
     operator_register,
 )
 from .receipts import receipt_code_for, receipt_verify
@@ -35,7 +35,6 @@ __all__ = [
     "DECISION_WORKDAYS",
     "MAX_MATERIAL_BYTES",
     "MIN_LEASE_YEARS",
-    "REQUIRED_MATERIALS",
     "case_add_opinion",
     "case_open",
     "case_resolve",
@@ -51,6 +50,7 @@ __all__ = [
     "filing_start_deregistration",
     "filing_submit",
     "filing_withdraw",
+    "material_messages",
     "operator_register",
     "receipt_code_for",
     "receipt_verify",

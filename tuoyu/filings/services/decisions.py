@@ -24,8 +24,9 @@ from ..models import (
     NoticeKind,
     ReviewComment,
 )
+from ..selectors import change_against_register
 from ..workflow import WORKFLOW
-from .drafts import filing_missing
+from .drafts import filing_missing, material_messages
 from .guards import check_transition, guard_owner, guard_reviewer, lock_filing, notify_applicant
 from .receipts import receipt_code_for
 
@@ -119,6 +120,7 @@ def filing_approve(*, filing: Filing, by: User, note: str = "") -> Filing:
     locked = lock_filing(filing)
     check_transition(locked, FilingStatus.APPROVED)
     today = timezone.localdate()
+    changed_topics: list[str] = []
     if locked.kind == FilingKind.DEREGISTRATION:
         institution = institution_transition(
             institution=locked.institution, to_status=InstitutionStatus.DEREGISTERED, by=by, note=note
@@ -133,6 +135,14 @@ def filing_approve(*, filing: Filing, by: User, note: str = "") -> Filing:
         parsed, errors = parse_filing_data(locked.data, instance=locked.institution)
         if errors:
             raise ValidationError([m for messages in errors.values() for m in messages], code="invalid")
+        # The same rule as on submit, checked again at the decision: an application submitted before
+        # the rule asked for a material must not be filed without it. Nothing is written yet.
+        diff = change_against_register(locked)
+        missing = material_messages(locked, diff=diff)
+        if missing:
+            raise ValidationError([ValidationError(m, code="incomplete") for m in missing])
+        if diff is not None:
+            changed_topics = diff.topics
         # A change updates the filed record; so does filing an imported 存量 draft (never a duplicate).
         if locked.institution is not None:
             institution = institution_apply_change(
@@ -186,6 +196,7 @@ def filing_approve(*, filing: Filing, by: User, note: str = "") -> Filing:
     Notice.objects.create(
         kind=notice_kind,
         filing=locked,
+        changes=changed_topics if notice_kind == NoticeKind.CHANGED else [],
         institution_name=institution.name,
         filing_number=institution.filing_number,
         unit_name=institution.unit.name,

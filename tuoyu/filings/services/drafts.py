@@ -17,6 +17,8 @@ from tuoyu.institutions.models import Institution, InstitutionStatus, Registrati
 
 from ..data import data_from_institution, parse_filing_data
 from ..models import SECTION_LABELS, Filing, FilingKind, FilingMaterial, MaterialKind
+from ..requirements import materials_missing
+from ..selectors import ChangeDiff, change_against_register
 from .guards import guard_editable, guard_owner, lock_filing
 
 MIN_LEASE_YEARS = 3
@@ -173,13 +175,19 @@ def current_materials(filing: Filing) -> dict[str, FilingMaterial]:
     return {m.kind: m for m in filing.materials.filter(superseded=False)}
 
 
-REQUIRED_MATERIALS = [
-    MaterialKind.BUSINESS_LICENCE,
-    MaterialKind.STAFF_QUALIFICATION,
-    MaterialKind.STAFF_HEALTH,
-    MaterialKind.HYGIENE_REPORT,
-    MaterialKind.FIRE_SAFETY,
-]
+def material_messages(filing: Filing, *, diff: ChangeDiff | None = None) -> list[str]:
+    """The materials the rule (requirements.MATERIAL_RULES) asks of this application and it lacks, in
+    words; a change says which of its changes calls for each."""
+    messages = []
+    for need in materials_missing(filing, diff=diff):
+        if need.because:
+            messages.append(
+                _("Material missing: %(material)s, because %(changes)s changed")
+                % {"material": need.name, "changes": need.changes}
+            )
+        else:
+            messages.append(_("Material missing: %(material)s") % {"material": need.name})
+    return messages
 
 
 def filing_missing(filing: Filing) -> list[str]:
@@ -190,29 +198,17 @@ def filing_missing(filing: Filing) -> list[str]:
             missing.append(_("Give the reason for deregistration."))
         return missing
     missing: list[str] = []
-    parsed, errors = parse_filing_data(filing.data, instance=filing.institution)
+    _parsed, errors = parse_filing_data(filing.data, instance=filing.institution)
     section_names = {**SECTION_LABELS, "register": _("Register rules")}
     for section, messages in errors.items():
         missing.extend(
             _("%(section)s — %(message)s") % {"section": section_names[section], "message": message}
             for message in messages
         )
-    if filing.kind == FilingKind.INITIAL:
-        materials = current_materials(filing)
-        for kind in REQUIRED_MATERIALS:
-            if kind not in materials:
-                missing.append(_("Material missing: %(material)s") % {"material": MaterialKind(kind).label})
-        if MaterialKind.PREMISES_OWN not in materials and MaterialKind.PREMISES_LEASE not in materials:
-            missing.append(_("Material missing: proof of owned premises or a lease of at least 3 years"))
-        serves_meals = (
-            parsed.fields.get("serves_meals")
-            if parsed
-            else (filing.data.get("institution") or {}).get("serves_meals")
-        )
-        if serves_meals and MaterialKind.FOOD_LICENCE not in materials:
-            missing.append(
-                _("Material missing: %(material)s") % {"material": MaterialKind.FOOD_LICENCE.label}
-            )
+    diff = change_against_register(filing)  # None unless a change
+    if diff is not None and not diff.changed:
+        missing.append(_("Nothing is changed yet: change at least one item before submitting."))
+    missing.extend(material_messages(filing, diff=diff))
     if filing.pledge_accepted_at is None:
         missing.append(_("Accept the pledge (承诺书) before submitting."))
     return missing

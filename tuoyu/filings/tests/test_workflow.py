@@ -329,6 +329,9 @@ def test_a_change_shows_the_filed_data_until_it_is_approved(submitted, reviewer,
     data["institution"]["name"] = "阳光托育园（新址）"
     data["classes"].append({"name": "乳儿一班", "age_group": "infant", "capacity": "10", "enrolled": "0"})
     services.filing_save_draft(filing=change, by=user, data=data, pledge=True)
+    # A new name needs the new licence, more places the fire safety proof (requirements.py).
+    for kind in (MaterialKind.BUSINESS_LICENCE, MaterialKind.FIRE_SAFETY):
+        services.filing_add_material(filing=change, by=user, kind=kind, upload=make_pdf(f"{kind}.pdf"))
     services.filing_submit(filing=change, by=user)
     page = client.get(f"/institutions/{institution.pk}/").content.decode()
     assert institution.name in page and "新址" not in page
