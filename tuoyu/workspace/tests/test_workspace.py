@@ -285,7 +285,7 @@ def test_the_page_costs_the_same_queries_for_few_and_many_items(
     few = _queries(client)
     add(views_government.LIST_ROWS + 5)
     many = _queries(client)
-    assert few == many
+    assert few == many, (few, many)
     response = client.get(URL)
     assert len(response.context["filings"].rows) == views_government.LIST_ROWS
     assert response.context["filings"].total == views_government.LIST_ROWS + 6
