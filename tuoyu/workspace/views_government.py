@@ -241,12 +241,14 @@ def home(request):
     filings = _filings_to_decide(user, today)
     cases = _open_cases(user, today)
     complaint_qs, complaints = _open_complaints(user, today)
-    dues = [f.due_on for f in (filings.rows if filings else []) if f.due_on]
+    dues = [day for f in (filings.rows if filings else []) for day in (f.due_on, f.check_due_on) if day]
     dues += [c.deadline for c in (cases.rows if cases else [])]
     deadlines = _deadlines(dues, today)
     for filing in filings.rows if filings else []:
         filing.deadline = deadlines.get(filing.due_on)
         filing.overdue_days = -filing.deadline.days_left if filing.deadline and filing.deadline.overdue else 0
+        # The after-the-fact compliance check (15 working days) runs beside the decision.
+        filing.check_deadline = deadlines.get(filing.check_due_on)
     for case in cases.rows if cases else []:
         case.deadline_info = deadlines[case.deadline]
         case.overdue_days = -case.deadline_info.days_left if case.deadline_info.overdue else 0

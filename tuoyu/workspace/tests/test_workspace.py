@@ -104,6 +104,7 @@ def test_a_reviewer_sees_the_filings_to_decide_with_working_days_left(client, re
     assert [f.pk for f in filings.rows] == [late.pk, soon.pk]  # the oldest deadline first
     assert filings.total == 2 and filings.overdue == 1
     assert filings.rows[1].deadline == deadline_status(due=soon.due_on, today=today)
+    assert filings.rows[1].check_deadline == deadline_status(due=soon.check_due_on, today=today)
     assert filings.rows[0].deadline.overdue and filings.rows[0].overdue_days > 0
     body = response.content.decode()
     # One click from the item to its review page.
