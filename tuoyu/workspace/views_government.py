@@ -10,7 +10,7 @@ the working-day calendar at once.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import render
@@ -76,15 +76,13 @@ def _deadlines(dues: list[date], today: date) -> dict[date, DeadlineStatus]:
     statuses = {}
     for due in set(dues):
         if due >= today:
-            days = sum(1 for n in range(1, (due - today).days + 1) if calendar.is_workday(_plus(today, n)))
+            days = sum(
+                1 for n in range(1, (due - today).days + 1) if calendar.is_workday(today + timedelta(days=n))
+            )
         else:
-            days = -sum(1 for n in range((today - due).days) if calendar.is_workday(_plus(due, n)))
+            days = -sum(1 for n in range((today - due).days) if calendar.is_workday(due + timedelta(days=n)))
         statuses[due] = DeadlineStatus(days_left=days, overdue=today > due)
     return statuses
-
-
-def _plus(day: date, days: int) -> date:
-    return date.fromordinal(day.toordinal() + days)
 
 
 # --- what waits ------------------------------------------------------------------------------------------
