@@ -326,6 +326,7 @@ def _assert_point_search(page, *, viewport_height: int) -> None:
     assert "near" in parse_qs(urlparse(page.url).query) or "place" in parse_qs(urlparse(page.url).query)
     assert _wait_for_markers(page) > 0
     assert page.locator(".here-marker").count() == 1
+    assert page.get_attribute(".leaflet-control-zoom-in", "title") == "放大"  # Leaflet's title, in Chinese
     rows = page.locator("li.result")
     assert rows.count() > 0
     assert page.locator("li.result .distance").count() == rows.count()
@@ -358,7 +359,7 @@ def test_phone_search_with_a_point(district, live_server, chromium, output_dir):
     """At phone size with every tile blocked: the home page, 'use my location' refused and then allowed,
     a marker's popup closed by a tap (no search), a tap and 'search around here', a typed town; every
     point search shows its markers, and no page sends a script error or a failed request."""
-    from e2e.browser import PHONE, open_context
+    from e2e.browser import PHONE, open_context, screenshot
 
     watch = Watch()
     context, page = open_context(chromium, PHONE, watch)
@@ -403,7 +404,7 @@ def test_phone_search_with_a_point(district, live_server, chromium, output_dir):
         page.locator(".leaflet-popup-content a").wait_for(state="visible")
         close_label = page.get_attribute(".leaflet-popup-close-button", "aria-label")
         assert close_label == page.get_attribute("#map", "data-close-popup")  # not Leaflet's English
-        x, y = _map_point(page, right=0.06, down=0.94)
+        x, y = _map_point(page, right=0.45, down=0.95)
         page.touchscreen.tap(x, y)
         page.locator(".leaflet-popup").wait_for(state="detached")
         # --- the next tap offers a search there (had the first one navigated, this page would be gone) ---
@@ -411,7 +412,7 @@ def test_phone_search_with_a_point(district, live_server, chromium, output_dir):
         offer = page.locator(".search-here-popup button")
         offer.wait_for(state="visible")
         assert page.url == located_url
-        _shot(page, output_dir, "phone-search-here")
+        screenshot(page, output_dir / "phone-search-here.png", full_page=False)  # the first screen
         with page.expect_navigation(wait_until="load"):
             offer.tap()
         query = parse_qs(urlparse(page.url).query)
