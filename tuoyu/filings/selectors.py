@@ -1,6 +1,7 @@
 """Reads of the filing workflow, and the only way a filing reaches a user (access_* helpers)."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -207,10 +208,20 @@ def _fee_label(row: dict) -> str:
     return " · ".join(_display(form.fields[k], row.get(k)) for k in ("service_type", "age_group", "period"))
 
 
+def _amount(form_field: forms.Field, raw: Any) -> str:
+    """1500, 1500.0 and 1500.00 read alike: whole yuan without decimals, otherwise as typed."""
+    value = _normal(form_field, raw)
+    if isinstance(value, Decimal):
+        return (
+            str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value.normalize())
+        )
+    return _display(form_field, raw)
+
+
 def _fee_row(row: dict) -> str:
     form = FeeRow()
     return gettext("%(amount)s yuan, %(price_type)s") % {
-        "amount": _display(form.fields["amount"], row.get("amount")),
+        "amount": _amount(form.fields["amount"], row.get("amount")),
         "price_type": _display(form.fields["price_type"], row.get("price_type")),
     }
 

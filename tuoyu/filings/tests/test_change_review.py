@@ -41,11 +41,13 @@ def test_nothing_changed_is_an_empty_diff_even_when_typed_differently():
 
 def test_a_changed_fee_is_one_row_old_to_new():
     old, new = _register_and_change()
+    old["fees"][0]["amount"] = "1500.00"  # as the register gives it (data_from_institution)
     new["fees"][0]["amount"] = "1800"
     diff = diff_filing_data(old, new)
     assert [(r.change, r.key) for r in diff.rows] == [(CHANGED, "fee:full_day::month")]
     row = diff.rows[0]
     assert "1500" in row.old and "1800" in row.new and "1500" not in row.new
+    assert "1500.00" not in row.old  # the register's 1500.00 reads as the typed 1800 does
     assert diff.fields == [] and diff.topics == ["fees"]
 
 
