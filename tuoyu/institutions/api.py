@@ -29,6 +29,18 @@ SEARCH_PARAMETERS = [
         enum=["infant", "toddler", "preschool", "mixed"],
         description="Has a vacancy in this age group",
     ),
+    OpenApiParameter(
+        "age_months",
+        int,
+        description="The child's age in months (0–35): keeps institutions with a class that takes it; "
+        "with `age_group`, a free place in such a class",
+    ),
+    OpenApiParameter(
+        "birth_month",
+        str,
+        pattern=r"^\d{4}-\d{1,2}$",
+        description="The child's month of birth, `YYYY-MM`, instead of `age_months` (wins over it)",
+    ),
     OpenApiParameter("service_type", str, enum=["full_day", "half_day", "hourly", "temporary"]),
     OpenApiParameter(
         "ownership", str, enum=["public", "private", "public_built_private_run", "private_public_aid"]
@@ -36,7 +48,12 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("type", str, enum=["childcare", "kindergarten", "employer", "community", "centre"]),
     OpenApiParameter("fee_min", OpenApiTypes.DECIMAL),
     OpenApiParameter("fee_max", OpenApiTypes.DECIMAL),
-    OpenApiParameter("q", str, description="Part of the name or address"),
+    OpenApiParameter(
+        "q",
+        str,
+        description="Part of the name or address, a full address (开州区温泉镇), or pinyin or English "
+        "names (hanfeng, Wenquan Town)",
+    ),
     OpenApiParameter("ordering", str, enum=["distance", "name", "fee", "vacancies"]),
     OpenApiParameter("page", int),
     OpenApiParameter("page_size", int, description=f"At most {limits.MAX_PAGE_SIZE}"),

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from stdnum.cn import uscc
 
+from tuoyu.regions import names
 from tuoyu.regions.models import Population, Unit
 
 from .models import (
@@ -342,6 +343,7 @@ def seed_synthetic(
             filed = draft.status != InstitutionStatus.DRAFT
             row = Institution(
                 **draft.fields,
+                name_pinyin=names.pinyin(draft.fields["name"]),  # bulk_create skips save()
                 is_demo=True,
                 status=InstitutionStatus.FILED if filed else InstitutionStatus.DRAFT,
                 filing_number=f"示例托备〔2025〕{serial:06d}" if filed else "",

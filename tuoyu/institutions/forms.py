@@ -1,20 +1,32 @@
 """One parser for the search's query string, shared by the map page and the API, so both accept the
 same filters and refuse the same bad values with the same message."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core import limits
 from tuoyu.core.geo import from_map_crs
 from tuoyu.regions.models import Unit
-from tuoyu.regions.selectors import area_unit
+from tuoyu.regions.selectors import area_unit, place_unit
 
-from .models import AgeGroup, InstitutionType, Ownership, ServiceType
+from .models import (
+    AGE_GROUP_MONTHS,
+    MAX_CHILDCARE_MONTHS,
+    AgeGroup,
+    InstitutionType,
+    Ownership,
+    ServiceType,
+    age_groups_for_months,
+)
 from .selectors import NEAR_SORT_KEYS, SearchParams
 
 MAX_RADIUS_KM = limits.SEARCH_MAX_RADIUS_KM
+BIRTH_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
 
 
 def _blank(choices):
@@ -30,6 +42,20 @@ class InstitutionSearchForm(forms.Form):
         choices=[("", _("Any")), ("true", _("Inclusive only")), ("false", _("Not inclusive"))],
     )
     age_group = forms.ChoiceField(label=_("Vacancy for"), required=False, choices=_blank(AgeGroup.choices))
+    # A family knows the child's age, not the class names (托小班, 混合班): either one is enough.
+    age_months = forms.IntegerField(
+        label=_("Child's age in months"),
+        required=False,
+        min_value=0,
+        max_value=999,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": _("e.g. 18")}),
+    )
+    birth_month = forms.CharField(
+        label=_("or month of birth"),
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-06"}),
+    )
     service_type = forms.ChoiceField(
         label=_("Service type"), required=False, choices=_blank(ServiceType.choices)
     )
@@ -90,6 +116,46 @@ class InstitutionSearchForm(forms.Form):
             )
         return lat, lng
 
+    def _check_age(self, months: int) -> int:
+        if months >= MAX_CHILDCARE_MONTHS:
+            raise ValidationError(
+                _(
+                    "Childcare classes take children under 3 years (%(n)s months). "
+                    "For an older child, please look for a kindergarten."
+                ),
+                params={"n": MAX_CHILDCARE_MONTHS},
+                code="age",
+            )
+        if not age_groups_for_months(months):
+            raise ValidationError(
+                _(
+                    "The youngest classes take children from %(n)s months. Leave the age out, or give "
+                    "the age the child will be when starting."
+                ),
+                params={"n": min(low for low, _high in AGE_GROUP_MONTHS.values())},
+                code="age",
+            )
+        return months
+
+    def clean_age_months(self):
+        months = self.cleaned_data["age_months"]
+        return None if months is None else self._check_age(months)
+
+    def clean_birth_month(self):
+        raw = self.cleaned_data["birth_month"].strip()
+        if not raw:
+            return None
+        match = BIRTH_MONTH.fullmatch(raw)
+        if match is None or not 1 <= int(match["month"]) <= 12:
+            raise ValidationError(
+                _("Give the month of birth as year-month, for example 2025-06."), code="birth_month"
+            )
+        today = timezone.localdate()
+        months = (today.year - int(match["year"])) * 12 + today.month - int(match["month"])
+        if months < 0:
+            raise ValidationError(_("The month of birth cannot be in the future."), code="birth_month")
+        return self._check_age(months)
+
     def clean_puhui(self):
         return {"": None, "true": True, "false": False}[self.cleaned_data["puhui"]]
 
@@ -109,11 +175,8 @@ class InstitutionSearchForm(forms.Form):
         # A typed place wins over a point carried over from an earlier tap (the hidden `near` field):
         # the map's own tap clears `place`, so both arrive together only when the place is newer.
         if place:
-            area = area_unit()
-            matches = Unit.objects.filter(name__icontains=place, center_lat__isnull=False)
-            if area is not None:
-                matches = matches.filter(path__startswith=area.path)
-            unit = matches.order_by("depth", "sort_order").first()
+            # As people write it: 温泉镇, 温泉, 开州区温泉镇, wenquan, Wenquan Town.
+            unit = place_unit(place)
             if unit is None:
                 self.add_error(
                     "place",
@@ -133,6 +196,8 @@ class InstitutionSearchForm(forms.Form):
             unit=data.get("unit"),
             puhui=data.get("puhui"),
             age_group=data.get("age_group") or None,
+            # The month of birth, when given, is the surer of the two: it does not go out of date.
+            age_months=data["birth_month"] if data.get("birth_month") is not None else data.get("age_months"),
             service_type=data.get("service_type") or None,
             ownership=data.get("ownership") or None,
             type=data.get("type") or None,

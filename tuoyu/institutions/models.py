@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.core import limits
 from tuoyu.core.models import TransitionEvent
 from tuoyu.core.validators import validate_uscc
+from tuoyu.regions import names
 
 
 class InstitutionType(models.TextChoices):
@@ -58,12 +59,22 @@ class AgeGroup(models.TextChoices):
 
 # The national standard (托育机构设置标准) caps each class; the database enforces it too.
 CLASS_SIZE_LIMITS = {AgeGroup.INFANT: 10, AgeGroup.TODDLER: 15, AgeGroup.PRESCHOOL: 20, AgeGroup.MIXED: 18}
+# The ages each class type takes, in months from (included) to (excluded), by the national standard
+# (托育机构设置标准): the one place these ranges are kept; bookings and the public search read them here.
 AGE_GROUP_MONTHS = {
     AgeGroup.INFANT: (6, 12),
     AgeGroup.TODDLER: (12, 24),
     AgeGroup.PRESCHOOL: (24, 36),
     AgeGroup.MIXED: (18, 36),
 }
+MAX_CHILDCARE_MONTHS = max(high for _low, high in AGE_GROUP_MONTHS.values())
+
+
+def age_groups_for_months(months: int) -> list[str]:
+    """The class types that take a child of this age: an 18-month-old goes to 托小班 or 混合班."""
+    return [group.value for group, (low, high) in AGE_GROUP_MONTHS.items() if low <= months < high]
+
+
 AGE_GROUP_SHORT = {
     AgeGroup.INFANT: _("Infant"),
     AgeGroup.TODDLER: _("Toddler"),
@@ -102,6 +113,9 @@ class InstitutionStatus(models.TextChoices):
 
 class Institution(models.Model):
     name = models.CharField(_("name"), max_length=100)
+    # The name's toneless pinyin without spaces (温泉幼儿园 → wenquanyoueryuan), set on save, so a
+    # family typing pinyin finds it with a plain substring match (regions.names.normalize on the input).
+    name_pinyin = models.CharField(max_length=400, blank=True, editable=False)
     type = models.CharField(_("type"), max_length=20, choices=InstitutionType.choices)
     ownership = models.CharField(_("ownership"), max_length=30, choices=Ownership.choices)
     is_puhui = models.BooleanField(_("inclusive (普惠)"), default=False)
@@ -174,6 +188,12 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_pinyin = names.pinyin(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_pinyin"}
+        super().save(*args, **kwargs)
 
     @property
     def vacancies(self) -> int:

@@ -13,7 +13,9 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 
 from tuoyu.core import limits
 from tuoyu.core.geo import bounding_box, haversine_km
+from tuoyu.regions import names
 from tuoyu.regions.models import Unit
+from tuoyu.regions.selectors import units_named_in
 
 from .models import (
     SERVICE_TYPE_FIELDS,
@@ -23,6 +25,7 @@ from .models import (
     FeePeriod,
     Institution,
     InstitutionMembership,
+    age_groups_for_months,
 )
 from .workflow import PUBLIC
 
@@ -34,6 +37,7 @@ class SearchParams:
     unit: Unit | None = None
     puhui: bool | None = None
     age_group: str | None = None  # a class of this group has a free place
+    age_months: int | None = None  # a class takes a child of this age (and has a free place, with age_group)
     service_type: str | None = None
     ownership: str | None = None
     type: str | None = None
@@ -79,14 +83,6 @@ def _filtered(params: SearchParams) -> QuerySet[Institution]:
         qs = qs.filter(unit__path__startswith=params.unit.path)
     if params.puhui is not None:
         qs = qs.filter(is_puhui=params.puhui)
-    if params.age_group:
-        qs = qs.filter(
-            Exists(
-                ClassGroup.objects.filter(
-                    institution=OuterRef("pk"), age_group=params.age_group, enrolled__lt=F("capacity")
-                )
-            )
-        )
     if params.service_type:
         qs = qs.filter(**{SERVICE_TYPE_FIELDS[params.service_type]: True})
     if params.ownership:
@@ -101,8 +97,55 @@ def _filtered(params: SearchParams) -> QuerySet[Institution]:
             fee_q &= Q(amount__lte=params.fee_max)
         qs = qs.filter(Exists(Fee.objects.filter(fee_q)))
     if params.q:
-        qs = qs.filter(Q(name__icontains=params.q) | Q(address__icontains=params.q))
+        qs = qs.filter(text_q(params.q))
+    if params.age_months is not None:
+        qs = qs.filter(_age_q(params.age_months, params.age_group))
+    elif params.age_group:
+        qs = qs.filter(
+            Exists(
+                ClassGroup.objects.filter(
+                    institution=OuterRef("pk"), age_group=params.age_group, enrolled__lt=F("capacity")
+                )
+            )
+        )
     return qs
+
+
+def _piece_q(piece: str) -> Q:
+    found = Q(name__icontains=piece) | Q(address__icontains=piece)
+    if not names.has_cjk(piece):
+        found |= Q(name_pinyin__contains=piece)
+    return found
+
+
+def text_q(text: str) -> Q:
+    """What the search box matches, as families type it: the name or address as stored; the pinyin of
+    the name (hanfeng, Hàn Fēng, han4 feng1); or a full address (重庆市开州区汉丰街道xx路, 开州区温泉镇,
+    Wenquan Town): the institutions of the street or town it names whose name or address holds the
+    rest. One query over the units when there is text (regions.selectors.units_named_in)."""
+    found = Q(name__icontains=text) | Q(address__icontains=text)
+    plain = names.normalize(text)
+    if plain and not names.has_cjk(plain):
+        found |= Q(name_pinyin__contains=plain)
+    named = units_named_in(text)
+    if named.units:
+        in_units = Q()
+        for unit in named.units:
+            in_units |= Q(unit__path__startswith=unit.path)
+        for piece in named.rest:
+            in_units &= _piece_q(piece)
+        found |= in_units
+    return found
+
+
+def _age_q(months: int, age_group: str | None) -> Q:
+    """A class that takes a child of this age (AGE_GROUP_MONTHS, the national standard); with a chosen
+    group ("free places for"), a class of that group that takes the child and has a free place."""
+    groups = age_groups_for_months(months)
+    classes = ClassGroup.objects.filter(institution=OuterRef("pk"), age_group__in=groups)
+    if age_group:
+        classes = classes.filter(age_group=age_group, enrolled__lt=F("capacity"))
+    return Q(Exists(classes))
 
 
 def _with_page_data(qs: QuerySet[Institution]) -> QuerySet[Institution]:

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.geo import Bounds
 
+from . import names
+
 
 class Unit(models.Model):
     class Level(models.TextChoices):
@@ -19,6 +21,11 @@ class Unit(models.Model):
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    # "Hanfeng Subdistrict": from the name's pinyin when left empty; the data file may spell it out.
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    # What the public search compares Latin input with: the pinyin of the name and of the name without
+    # its suffix and the English name, normalised and space-separated (names.latin_keys), set on save.
+    search_key = models.CharField(max_length=400, blank=True, editable=False)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -56,7 +63,17 @@ class Unit(models.Model):
     def save(self, *args, **kwargs):
         self.path = (self.parent.path if self.parent else "/") + f"{self.code}/"
         self.depth = self.parent.depth + 1 if self.parent else 0
+        if not self.name_en:
+            self.name_en = names.english_name(self.name, self.level)
+        self.search_key = " ".join(names.latin_keys(self.name, self.level, self.name_en))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_en", "search_key"}
         super().save(*args, **kwargs)
+
+    @property
+    def short_name(self) -> str:
+        """温泉 for 温泉镇: what people often type."""
+        return names.short_name(self.name, self.level)
 
     @property
     def bounds(self) -> Bounds | None:

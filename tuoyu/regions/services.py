@@ -50,6 +50,8 @@ def regions_load(*, data: dict[str, Any]) -> dict[str, int]:
             code=item["code"],
             defaults={
                 "name": item["name"],
+                # Empty: the English name follows the Chinese one's pinyin again (Unit.save).
+                "name_en": item.get("name_en", ""),
                 "level": item["level"],
                 "parent": by_code.get(item.get("parent")) if item.get("parent") else None,
                 "center_lat": center[0],

@@ -61,3 +61,56 @@ def test_the_regions_api_lists_the_streets(client, kaizhou):
     body = client.get("/api/v1/regions/", {"level": "street", "within": "500154"}).json()
     assert body["count"] == 7
     assert client.get("/api/v1/regions/", {"level": "galaxy"}).status_code == 400
+
+
+def test_units_get_an_english_name_and_a_pinyin_search_key_when_loaded(kaizhou):
+    hanfeng = Unit.objects.get(name="汉丰街道")
+    assert hanfeng.name_en == "Hanfeng Subdistrict"
+    assert set(hanfeng.search_key.split()) >= {"hanfengjiedao", "hanfeng", "hanfengsubdistrict"}
+    wenquan = Unit.objects.get(name="温泉镇")
+    assert wenquan.name_en == "Wenquan Town"
+    assert "wenquantown" in wenquan.search_key.split()
+    assert Unit.objects.get(name="麻柳乡").name_en == "Maliu Township"
+    assert Unit.objects.get(code="500000").name_en == "Chongqing"  # 重庆, not zhongqing
+    assert kaizhou.name_en == "Kaizhou District"
+
+
+def test_the_data_file_may_spell_the_english_name_and_a_rename_refreshes_the_key(kaizhou):
+    regions_load(
+        data={
+            "units": [
+                {
+                    "code": "500154105",
+                    "name": "温泉镇",
+                    "level": "town",
+                    "parent": "500154",
+                    "name_en": "Hot Spring Town",
+                }
+            ]
+        }
+    )
+    unit = Unit.objects.get(code="500154105")
+    assert unit.name_en == "Hot Spring Town"
+    assert {"wenquanzhen", "wenquan", "hotspringtown"} <= set(unit.search_key.split())
+    unit.name, unit.name_en = "新温泉镇", ""
+    unit.save()
+    assert unit.name_en == "Xinwenquan Town" and "xinwenquan" in unit.search_key.split()
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "rest"),
+    [
+        ("重庆市开州区汉丰街道民主路8号", ["汉丰街道"], ["民主路8号"]),
+        ("开州区温泉镇", ["温泉镇"], []),
+        ("Wenquan Town", ["温泉镇"], []),
+        ("hàn fēng", ["汉丰街道"], []),
+        ("开州区", ["开州区"], []),
+        ("阳光托育园", [], ["阳光托育园"]),
+    ],
+)
+def test_units_named_in_a_typed_address(kaizhou, text, named, rest):
+    from tuoyu.regions.selectors import units_named_in
+
+    found = units_named_in(text)
+    assert [u.name for u in found.units] == named
+    assert found.rest == rest
