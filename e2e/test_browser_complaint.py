@@ -416,8 +416,12 @@ def test_a_grandparent_reports_a_place_with_the_phones_location_and_keeps_the_co
             "() => document.getElementById('place-status').textContent.includes('汉丰街道')"
         )
         assert "place-problem" not in page.get_by_test_id("place-status").get_attribute("class")
+        # The SMS number is for anonymous reporters only: "with my name" puts it away.
+        form.locator("input[name=anonymous][value='0']").check()
+        assert not page.get_by_test_id("sms-option").is_visible()
+        form.locator("input[name=anonymous][value='1']").check()
+        assert page.get_by_test_id("sms-option").is_visible()
         form.locator("input[name=sms_phone]").fill(SMS_PHONE)
-        assert form.locator("input[name=anonymous][value='1']").is_checked()
         screenshot(page, output_dir / "report-phone-2-located.png")
         _press(page, "[data-testid=report-form] button[type=submit]")
 
