@@ -110,13 +110,13 @@ def application_step(application: Application, *, position: int | None = None, t
             yours=True,
         )
     if application.status == S.ENROLLED:
-        if application.start_date >= today:
-            return NextStep(
-                _("%(child)s starts at %(name)s on %(day)s.")
-                % {"child": application.child.name, "name": name, "day": day_text(application.start_date)},
-                due=application.start_date,
-            )
-        return NextStep(_("%(child)s has a place here.") % {"child": application.child.name}, finished=True)
+        # Done: the place itself (its enrolment) carries the first day from here on, so the family does
+        # not read the same start twice.
+        return NextStep(
+            _("Done: %(child)s has the place. Its first day is shown with the place.")
+            % {"child": application.child.name},
+            finished=True,
+        )
     if application.status == S.DECLINED:
         return NextStep(_("Nothing more to do here. You can apply to another institution."), finished=True)
     if application.status == S.EXPIRED:

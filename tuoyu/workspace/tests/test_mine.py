@@ -161,9 +161,10 @@ def test_an_offer_comes_first_with_its_deadline_and_is_accepted_from_here(
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ENROLLED
     after = client.get(URL)
-    kinds = {m.kind for m in after.context["waiting"]}
-    assert kinds == {"application", "enrolment"}  # starts next week: both say so, with the date
-    assert all(m.step.due == next_week() for m in after.context["waiting"])
+    # The place says when the child starts; the application is done and says so, without a date.
+    [place] = after.context["waiting"]
+    assert place.kind == "enrolment" and place.step.due == next_week()
+    assert [(m.kind, m.pk) for m in after.context["finished"]] == [("application", application.pk)]
 
 
 def test_an_unsafe_next_is_not_followed(client, family, nursery, toddler_child):
