@@ -97,14 +97,15 @@ def family_home(request):
 
 
 def _back_with_child(target: str, child) -> str:
-    """Back to the page the family came from; an institution's booking page also gets the new child
-    chosen (`?child=`), so the age check and the visit are about that child straight away."""
+    """Back to the page the family came from; an institution's booking page and a visit's confirmation
+    also get the new child chosen (`?child=`), so the age check and the visit are about that child
+    straight away."""
     parts = urlsplit(target)
     try:
         match = resolve(parts.path)
     except Resolver404:
         return target
-    if match.view_name != "bookings:institution":
+    if match.view_name not in ("bookings:institution", "bookings:visit_confirm"):
         return target
     return f"{parts.path}?{urlencode({'child': child.pk})}"
 

@@ -138,6 +138,32 @@ def test_a_family_may_visit_just_looking(client, family, nursery, operator):
     assert Visit.objects.get(family=family).child is None
 
 
+def test_a_child_added_from_the_confirmation_is_the_one_chosen_there(
+    client, family, nursery, operator, toddler_child
+):
+    slot = _slot(nursery, operator)
+    toddler_child(family, name="老大")
+    client.force_login(family)
+    confirm = f"/bookings/institutions/{nursery.pk}/visits/{slot.pk}/"
+    page = client.get(confirm).content.decode()
+    assert f'href="/bookings/children/new/?next={confirm}"' in page
+    response = client.post("/bookings/children/new/", {**_child_data("老二"), "next": confirm})
+    second = Child.objects.get(family=family, name="老二")
+    assert response["Location"] == f"{confirm}?child={second.pk}"
+    html = client.get(response["Location"]).content.decode()
+    assert re.search(rf'value="{second.pk}"[^>]*checked', html)
+
+
+def test_a_full_visit_time_says_so_instead_of_asking_to_confirm(
+    client, family, make_family, nursery, operator
+):
+    slot = _slot(nursery, operator, capacity=1)
+    services.visit_book(slot=slot, family=make_family(), idempotency_key="other")
+    client.force_login(family)
+    html = client.get(f"/bookings/institutions/{nursery.pk}/visits/{slot.pk}/").content.decode()
+    assert 'data-testid="slot-full"' in html and 'data-testid="visit-confirm"' not in html
+
+
 def test_a_visit_already_booked_is_said_and_not_offered_again(client, family, nursery, operator):
     slot = _slot(nursery, operator)
     services.visit_book(slot=slot, family=family, idempotency_key="k")
