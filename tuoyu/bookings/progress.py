@@ -182,9 +182,9 @@ class FamilyBookings:
 
 def family_bookings(user) -> FamilyBookings:
     """The family's applications, visits and enrolments, each with `timeline` (from its BookingEvent
-    rows), `step` (its NextStep) and, on applications, `position` on the waitlist. Seven queries at most
-    (three lists, their events, the waitlist's rules and rows), whatever the rows: the pages that list
-    them (我的预约, 我的办件) test it."""
+    rows), `step` (its NextStep) and, on applications, `position` on the waitlist. Eight queries at most
+    (three lists, their three event lists, the waitlist's rules and rows), whatever the rows: the pages
+    that list them (我的预约, 我的办件) test it."""
     events = Prefetch("events", queryset=BookingEvent.objects.order_by("at", "id"))
     today = timezone.localdate()
     now = timezone.now()
