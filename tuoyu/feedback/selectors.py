@@ -279,3 +279,53 @@ def complaints_of(user: User) -> QuerySet[Complaint]:
         .prefetch_related(public)
         .order_by("-received_at", "-id")
     )
+
+
+# --- facts for the register's comparison page (core.facts: institutions reads them by name) ---------
+
+from tuoyu.core.facts import institution_fact  # noqa: E402  (appended section, kept together)
+
+
+@institution_fact("ratings")
+def ratings_of(institution_ids: list[int]) -> dict[int, dict]:
+    """Average overall score and count of the published reviews (each stands on an attended visit or an
+    enrolment), per institution: one grouped query."""
+    from django.db.models import Avg
+
+    from .models import Review, ReviewStatus
+
+    rows = (
+        Review.objects.filter(institution_id__in=institution_ids, status=ReviewStatus.PUBLISHED)
+        .order_by()
+        .values("institution_id")
+        .annotate(n=Count("id"), average=Avg("overall"))
+    )
+    return {
+        row["institution_id"]: {"count": row["n"], "average": round(float(row["average"]), 1)} for row in rows
+    }
+
+
+@institution_fact("complaints")
+def complaints_about(institution_ids: list[int], *, on: date | None = None) -> dict[int, dict]:
+    """Complaints and reports about each institution received in the last 12 months (a merged duplicate
+    counts once, in the case it joined), how many are closed and how many were found substantiated in
+    full or in part: one grouped query."""
+    from .models import Finding
+
+    on = on or today()
+    since = datetime.combine(on - timedelta(days=365), datetime.min.time(), tzinfo=SHANGHAI)
+    rows = (
+        Complaint.objects.filter(institution_id__in=institution_ids, received_at__gte=since)
+        .exclude(status=S.MERGED)
+        .order_by()
+        .values("institution_id")
+        .annotate(
+            total=Count("id"),
+            closed=Count("id", filter=Q(status=S.CLOSED)),
+            upheld=Count("id", filter=Q(finding__in=[Finding.SUBSTANTIATED, Finding.PARTLY])),
+        )
+    )
+    return {
+        row["institution_id"]: {"total": row["total"], "closed": row["closed"], "upheld": row["upheld"]}
+        for row in rows
+    }

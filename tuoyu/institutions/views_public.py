@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from tuoyu.core import limits
 from tuoyu.core.access import public
+from tuoyu.core.facts import institution_facts
 from tuoyu.core.files import serve_private
-from tuoyu.core.geo import to_map_crs
+from tuoyu.core.geo import haversine_km, to_map_crs
 from tuoyu.core.http import query_without_page
 from tuoyu.regions.selectors import area_unit, grassroots_units, latest_population_year, population_total
 
@@ -181,11 +182,37 @@ def compare(request):
         error = _("You can compare up to %(n)s institutions at a time.") % {"n": MAX_COMPARE}
         ids = ids[:MAX_COMPARE]
     rows = institutions_for_compare(ids)
+    near = _compare_point(request.GET.get("near", ""))
+    # Ratings and complaints are the feedback app's: read by name through core.facts (one query each),
+    # since the register imports nothing of feedback.
+    facts = institution_facts([row.pk for row in rows])
     for row in rows:
         row.vacancy_list = _vacancy_list(row)
+        row.distance_km = haversine_km(near[0], near[1], row.lat, row.lng) if near else None
+        row.facts = {name: by_id.get(row.pk) for name, by_id in facts.items()}
     return render(
-        request, "institutions/compare.html", {"rows": rows, "error": error, "age_groups": AgeGroup}
+        request,
+        "institutions/compare.html",
+        {
+            "rows": rows,
+            "error": error,
+            "age_groups": AgeGroup,
+            "near": near,
+            "has_ratings": "ratings" in facts,
+            "has_complaints": "complaints" in facts,
+            "complaint_months": 12,
+        },
     )
+
+
+def _compare_point(raw: str) -> tuple[float, float] | None:
+    """The search's point (WGS-84 `lat,lng`, carried by the compare form) for a distance row; a point
+    that does not parse only leaves the row out."""
+    try:
+        lat, lng = (float(part) for part in raw.split(","))
+    except ValueError:
+        return None
+    return (lat, lng) if -90 <= lat <= 90 and -180 <= lng <= 180 else None
 
 
 @public
