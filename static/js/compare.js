@@ -44,9 +44,22 @@
     return -1;
   }
 
-  function say(text) {
+  // The refusal is said twice: at the compare button, and beside the box just tapped, since on a phone
+  // the button is usually scrolled out of sight by then.
+  var besideBox = document.createElement("span");
+  besideBox.className = "error compare-full-here";
+  besideBox.setAttribute("role", "alert");
+  besideBox.setAttribute("data-testid", "compare-full-here");
+
+  function say(text, box) {
     message.textContent = text;
     message.hidden = !text;
+    besideBox.textContent = text;
+    if (text && box && box.parentNode) {
+      box.parentNode.parentNode.insertBefore(besideBox, box.parentNode.nextSibling);
+    } else if (besideBox.parentNode) {
+      besideBox.parentNode.removeChild(besideBox);
+    }
   }
 
   function render() {
@@ -102,7 +115,7 @@
       if (box.checked) {
         if (at === -1 && chosen.length >= max) {
           box.checked = false;  // refused, visibly: nothing already chosen is dropped
-          say(form.dataset.compareFull);
+          say(form.dataset.compareFull, box);
           return;
         }
         if (at === -1) { chosen.push({ id: box.value, name: box.dataset.compareName || "" }); }
@@ -113,6 +126,16 @@
       save(chosen);
       render();
     });
+  });
+
+  // Back from another result page, the browser may show this page from its cache without running
+  // the script again: read the ticks afresh.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      chosen = load();
+      say("");
+      render();
+    }
   });
 
   render();
