@@ -22,7 +22,7 @@ from tuoyu.core.access import role_required
 from tuoyu.core.excel import XLSX, xlsx_response
 from tuoyu.core.files import clean_original_name, content_disposition
 from tuoyu.core.forms import add_service_errors
-from tuoyu.core.workdays import deadline_status
+from tuoyu.core.workdays import deadline_status, deadline_statuses
 from tuoyu.regions.models import Department
 from tuoyu.regions.selectors import grassroots_units
 
@@ -60,11 +60,13 @@ def queue(request):
         status = FilingStatus.SUBMITTED
     today = timezone.localdate()
     rows = list(review_queue(status=status))
+    # One read of the holiday table for every row's deadlines, so the queue's queries stay fixed.
+    statuses = deadline_statuses(
+        [d for filing in rows for d in (filing.due_on, filing.check_due_on) if d], today=today
+    )
     for filing in rows:
-        filing.deadline = deadline_status(due=filing.due_on, today=today) if filing.due_on else None
-        filing.check_deadline = (
-            deadline_status(due=filing.check_due_on, today=today) if filing.check_due_on else None
-        )
+        filing.deadline = statuses.get(filing.due_on)
+        filing.check_deadline = statuses.get(filing.check_due_on)
         filing.overdue_days = -filing.deadline.days_left if filing.deadline and filing.deadline.overdue else 0
     return render(
         request, "filings/queue.html", {"rows": rows, "status": status, "statuses": FilingStatus.choices}
@@ -144,8 +146,9 @@ class ResolveForm(forms.Form):
 @role_required(*CASE_ROLES)
 def case_list(request):
     rows = list(cases_for_user(request.user))
+    statuses = deadline_statuses([case.deadline for case in rows])
     for case in rows:
-        case.deadline_info = deadline_status(due=case.deadline)
+        case.deadline_info = statuses[case.deadline]
         case.is_open = case_is_open(case)
     return render(request, "filings/cases.html", {"rows": rows})
 

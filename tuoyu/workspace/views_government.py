@@ -10,7 +10,7 @@ the working-day calendar at once.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import render
@@ -31,8 +31,7 @@ from tuoyu.core.access import role_required
 from tuoyu.core.counts import Period
 from tuoyu.core.excel import xlsx_response
 from tuoyu.core.geo import to_map_crs
-from tuoyu.core.workdays import SHANGHAI, DeadlineStatus
-from tuoyu.core.workdays import _Calendar as WorkdayCalendar
+from tuoyu.core.workdays import SHANGHAI, deadline_statuses
 from tuoyu.feedback.selectors import OPEN_STATUSES, QueueFilters, complaint_queue, due_on, waiting_counts
 from tuoyu.feedback.workflow import awaits_acknowledgement
 from tuoyu.filings.selectors import cases_for_user, review_queue
@@ -60,29 +59,6 @@ MAP_CASES = 300
 
 def _today() -> date:
     return timezone.localdate(timezone=SHANGHAI)
-
-
-def _deadlines(dues: list[date], today: date) -> dict[date, DeadlineStatus]:
-    """Working days left (negative: overdue) for many due dates with one read of the holiday table.
-
-    core.workdays.deadline_status reads the table once per call; a page with a row per filing would cost
-    a query per row. This counts the same way (workdays_between: the days after `today` up to and
-    including `due`, or backwards from `due` up to the day before `today`) over one calendar.
-    """
-    if not dues:
-        return {}
-    calendar = WorkdayCalendar()
-    calendar.load(min([*dues, today]), max([*dues, today]))
-    statuses = {}
-    for due in set(dues):
-        if due >= today:
-            days = sum(
-                1 for n in range(1, (due - today).days + 1) if calendar.is_workday(today + timedelta(days=n))
-            )
-        else:
-            days = -sum(1 for n in range((today - due).days) if calendar.is_workday(due + timedelta(days=n)))
-        statuses[due] = DeadlineStatus(days_left=days, overdue=today > due)
-    return statuses
 
 
 # --- what waits ------------------------------------------------------------------------------------------
@@ -241,7 +217,7 @@ def home(request):
     complaint_qs, complaints = _open_complaints(user, today)
     dues = [day for f in (filings.rows if filings else []) for day in (f.due_on, f.check_due_on) if day]
     dues += [c.deadline for c in (cases.rows if cases else [])]
-    deadlines = _deadlines(dues, today)
+    deadlines = deadline_statuses(dues, today=today)
     for filing in filings.rows if filings else []:
         filing.deadline = deadlines.get(filing.due_on)
         filing.overdue_days = -filing.deadline.days_left if filing.deadline and filing.deadline.overdue else 0

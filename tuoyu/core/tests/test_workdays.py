@@ -6,7 +6,7 @@ comments, day by day, so a wrong answer cannot agree with itself.
 """
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -343,3 +343,17 @@ def test_the_system_administrator_lists_and_adds_calendar_days_in_the_admin(clie
     )
     assert response.status_code == 302
     assert is_workday(date(2027, 2, 20))  # a Saturday, now worked
+
+
+def test_deadline_statuses_count_as_deadline_status_does_with_one_query(db, django_assert_num_queries):
+    # Around the National Day holiday and its adjusted working days, both ways from today, with an
+    # administrator's correction in the table, which wins over the package.
+    from tuoyu.core.workdays import deadline_statuses
+
+    CalendarDay.objects.create(date=date(2026, 10, 20), is_workday=False)
+    today = date(2026, 9, 28)
+    dues = [today + timedelta(days=n) for n in range(-40, 40)]
+    with django_assert_num_queries(1):
+        statuses = deadline_statuses(dues, today=today)
+    for due in dues:
+        assert statuses[due] == deadline_status(due=due, today=today), due

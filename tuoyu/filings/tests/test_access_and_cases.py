@@ -58,6 +58,25 @@ def test_the_queue_puts_the_nearest_deadline_first_and_marks_overdue(client, sub
     assert 'class="overdue"' in page
 
 
+def test_the_queue_issues_the_same_queries_for_one_filing_or_four(client, submitted, reviewer):
+    # Each row shows two working-day deadlines; they come from one read of the holiday table
+    # (core.workdays.deadline_statuses), not one read per row.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submitted(name="一号托育园")
+    client.force_login(reviewer)
+    client.get("/filings/review/")  # warm-up: the staff session stamps its last-seen time once
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/filings/review/").status_code == 200
+    for n in range(3):
+        submitted(name=f"{n}号托育园")
+    with CaptureQueriesContext(connection) as four:
+        page = client.get("/filings/review/").content.decode()
+    assert "2号托育园" in page
+    assert len(four) == len(one), [q["sql"] for q in four.captured_queries]
+
+
 def test_a_filing_submitted_before_spring_festival_is_due_after_it(submitted, monkeypatch):
     from django.utils import timezone
 

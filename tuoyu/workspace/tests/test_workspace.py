@@ -15,14 +15,13 @@ from openpyxl import load_workbook
 
 from tuoyu.core import counts
 from tuoyu.core.counts import Period
-from tuoyu.core.models import CalendarDay
 from tuoyu.core.workdays import SHANGHAI, add_workdays, deadline_status
 from tuoyu.feedback.services import ROUTING_FILE, complaint_file, routing_load_file
 from tuoyu.filings.models import CoordinationCase, Filing, FilingStatus
 from tuoyu.regions.models import Department, Unit
 from tuoyu.regions.selectors import grassroots_units
 from tuoyu.workspace import views_government
-from tuoyu.workspace.views_government import COUNT_SOURCES, _deadlines
+from tuoyu.workspace.views_government import COUNT_SOURCES
 
 URL = "/workspace/"
 
@@ -111,17 +110,6 @@ def test_a_reviewer_sees_the_filings_to_decide_with_working_days_left(client, re
     assert reverse("filings:review", args=[soon.pk]) in body
     assert reverse("filings:review", args=[late.pk]) in body
     assert response.context["overdue_total"] == 1
-
-
-def test_the_workspace_counts_working_days_as_the_calendar_does(db):
-    # Around the National Day holiday and its adjusted working days, both ways from today, with an
-    # administrator's correction in the table, which wins over the package.
-    CalendarDay.objects.create(date=date(2026, 10, 20), is_workday=False)
-    today = date(2026, 9, 28)
-    dues = [today + timedelta(days=n) for n in range(-40, 40)]
-    statuses = _deadlines(dues, today)
-    for due in dues:
-        assert statuses[due] == deadline_status(due=due, today=today), due
 
 
 def test_a_department_officer_sees_their_departments_cases_and_complaints_only(
