@@ -111,6 +111,9 @@ def test_a_reviewer_lands_on_the_workspace_and_reaches_a_filing_in_one_click(
         assert {m["kind"] for m in markers} == {"institution", "case"} and len(markers) == 3
         page.wait_for_selector("#map .leaflet-interactive")
         assert page.locator("#map .leaflet-interactive").count() >= 1
+        # An open case has its own colour and key, so it is not read as a full institution.
+        assert page.locator("#map .case-marker").count() == 1
+        assert page.locator("[data-testid=map-legend] .key.case").count() == 1
         screenshot(page, output_dir / "workspace-desktop.png")
 
         # A quick look at phone size: nothing wider than the screen.

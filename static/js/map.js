@@ -58,15 +58,17 @@
 
   var layer = L.featureGroup().addTo(map);
   markers.forEach(function (m) {
+    // An open complaint (the official workspace) is orange, so it is never read as a full institution.
+    var isCase = m.kind === "case";
     var marker = L.circleMarker([m.lat, m.lng], {
-      radius: 9,
+      radius: isCase ? 7 : 9,
       weight: 2,
-      color: m.puhui ? "#0a6b3d" : "#1f4e8c",
-      fillColor: m.vacancies > 0 ? (m.puhui ? "#2fb36b" : "#4a86d4") : "#9aa3ad",
+      color: isCase ? "#a04000" : (m.puhui ? "#0a6b3d" : "#1f4e8c"),
+      fillColor: isCase ? "#e67e22" : (m.vacancies > 0 ? (m.puhui ? "#2fb36b" : "#4a86d4") : "#9aa3ad"),
       fillOpacity: 0.9,
       // A tap on a marker opens its popup and is not also a tap on the map (which offers a search).
       bubblingMouseEvents: false,
-      className: "inst-marker" + (m.puhui ? " puhui" : "")
+      className: isCase ? "case-marker" : "inst-marker" + (m.puhui ? " puhui" : "")
     });
     // Leaflet puts a string into the page as HTML, and a name is typed by an institution: popup and
     // tooltip get elements whose text is set as text, so a name like <img onerror=…> stays a name.
