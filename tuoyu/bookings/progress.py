@@ -15,9 +15,10 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+
+# One card and one way of writing a day for every service's matters (core.progress).
+from tuoyu.core.progress import NextStep, day_text, time_text  # noqa: F401  (re-exported)
 
 from . import selectors
 from .models import (
@@ -36,29 +37,6 @@ from .services import waitlist_positions
 # Not a deadline the institution is held to (bookings has none for a first answer): what a family may
 # expect, so "waiting" has an end in sight. A week covers five working days and a weekend.
 ANSWER_EXPECTED_DAYS = 7
-
-
-@dataclass(frozen=True)
-class NextStep:
-    """One matter's next step: `text` in plain words with its date written in, `due` the same date for
-    sorting and data attributes, `yours` when the family must act, `late` when the date has passed."""
-
-    text: str
-    due: date | None = None
-    yours: bool = False
-    late: bool = False
-    finished: bool = False
-
-
-def day_text(value: date | datetime) -> str:
-    """A day as a family says it: "12月3日 星期四" (the weekday helps more than the year)."""
-    if isinstance(value, datetime):
-        value = timezone.localdate(value)
-    return date_format(value, pgettext("a day in a sentence", "l, F j"))
-
-
-def time_text(value: datetime) -> str:
-    return date_format(timezone.localtime(value), "H:i")
 
 
 def _local_day(value: date | datetime) -> date:

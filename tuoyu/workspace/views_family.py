@@ -8,7 +8,7 @@ matters where it is the family's turn come first. Every service's rows come from
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,13 +18,11 @@ from django.utils.translation import gettext as _
 
 from tuoyu.accounts.capabilities import FAMILIES
 from tuoyu.bookings import progress
-from tuoyu.bookings.progress import NextStep, day_text
 from tuoyu.bookings.workflow import WORKFLOW_APPLICATION
 from tuoyu.core.access import role_required
+from tuoyu.core.progress import NextStep, day_text, time_text
+from tuoyu.feedback import progress as feedback_progress
 from tuoyu.feedback import selectors as feedback_selectors
-from tuoyu.feedback import workflow as complaint_workflow
-from tuoyu.feedback.models import ComplaintStatus
-from tuoyu.feedback.services import REOPEN_WITHIN_DAYS
 
 
 @dataclass
@@ -76,7 +74,7 @@ def _booking_matters(user) -> list[Matter]:
             )
         )
     for v in mine.visits:
-        when = f"{day_text(v.slot.starts_at)} {progress.time_text(v.slot.starts_at)}"
+        when = f"{day_text(v.slot.starts_at)} {time_text(v.slot.starts_at)}"
         matters.append(
             Matter(
                 kind="visit",
@@ -111,42 +109,6 @@ def _booking_matters(user) -> list[Matter]:
     return matters
 
 
-def _complaint_step(complaint, today: date) -> NextStep:
-    S = ComplaintStatus
-    if complaint_workflow.awaits_acknowledgement(complaint) and complaint.acknowledge_due_on:
-        due = complaint.acknowledge_due_on
-        if due < today:
-            return NextStep(
-                _("The department is late to take it up; the health commission has been told."),
-                due=due,
-                late=True,
-            )
-        return NextStep(
-            _("A department takes it up by %(day)s.") % {"day": day_text(due)},
-            due=due,
-        )
-    if complaint.status in complaint_workflow.OPEN and complaint.answer_due_on:
-        due = complaint.answer_due_on
-        if due < today:
-            return NextStep(_("The answer is late; the health commission has been told."), due=due, late=True)
-        return NextStep(_("You get an answer by %(day)s.") % {"day": day_text(due)}, due=due)
-    if complaint.status == S.ANSWERED and complaint.answered_at:
-        due = timezone.localdate(complaint.answered_at) + timedelta(days=REOPEN_WITHIN_DAYS)
-        return NextStep(
-            _("Read the answer and say whether you are satisfied, by %(day)s.") % {"day": day_text(due)},
-            due=due,
-            yours=True,
-        )
-    if complaint.status == S.MERGED and complaint.merged_into_id:
-        return NextStep(
-            _("Handled together with report %(number)s.") % {"number": complaint.merged_into.tracking_number},
-            finished=True,
-        )
-    if complaint.status == S.CLOSED:
-        return NextStep(_("Closed. Nothing more to do."), finished=True)
-    return NextStep(_("Received. It is being passed to a department."))
-
-
 def _complaint_matters(user, today: date) -> list[Matter]:
     track = reverse("feedback:track")
     matters = []
@@ -163,7 +125,7 @@ def _complaint_matters(user, today: date) -> list[Matter]:
                 details=f"{c.tracking_number} · {c.get_category_display()}",
                 status=c.status,
                 status_label=c.get_status_display(),
-                step=_complaint_step(c, today),
+                step=feedback_progress.complaint_step(c, today=today),
                 timeline=timeline,
                 # 马上查 asks for the query code sent by SMS: the report's page is never shown on a
                 # session alone (feedback.views_public).
