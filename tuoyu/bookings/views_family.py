@@ -85,15 +85,23 @@ def _family_context(user, form: ChildForm) -> dict:
 def family_home(request):
     """我的预约: my children (and adding one), my visits and applications with their timelines."""
     form = ChildForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            child = services.child_add(family=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": child.name})
-            return redirect("bookings:me")
+    child = _add_child(request, form)
+    if child:
+        return redirect("bookings:me")
     return render(request, "bookings/family.html", _family_context(request.user, form))
+
+
+def _add_child(request, form):
+    """The child a valid POST of `form` added (and said so), or None with the form's errors set."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        child = services.child_add(family=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, _("%(name)s was added.") % {"name": child.name})
+    return child
 
 
 def _back_with_child(target: str, child) -> str:
@@ -116,14 +124,9 @@ def child_add(request):
     return there: `next` is kept through the form and followed only to a page of this site."""
     back = _safe_next(request)
     form = ChildForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            child = services.child_add(family=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": child.name})
-            return redirect(_back_with_child(back, child) if back else "bookings:me")
+    child = _add_child(request, form)
+    if child:
+        return redirect(_back_with_child(back, child) if back else "bookings:me")
     return render(request, "bookings/child_add.html", {"form": form, "next": back})
 
 
