@@ -374,6 +374,8 @@ def test_a_grandparent_reports_a_place_with_the_phones_location_and_keeps_the_co
     try:
         page.goto(f"{base}/complaints/new/", wait_until="load")
         page.wait_for_selector("#place-map.leaflet-container")
+        # The map's zoom buttons speak the page's language, not Leaflet's English.
+        assert page.locator("#place-map .leaflet-control-zoom-in").get_attribute("title") == "放大"
         form = page.get_by_test_id("report-form")
         # No box of raw numbers for the public: the picker made them hidden inputs.
         assert form.locator("input[name=lat]").get_attribute("type") == "hidden"

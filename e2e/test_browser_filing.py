@@ -212,6 +212,8 @@ def test_operator_files_reviewer_returns_then_approves_and_the_receipt_verifies(
         edit_url = f"{base}/filings/{filing.pk}/edit/"
         assert path_of(op) == f"/filings/{filing.pk}/edit/"
         assert filing.status == FilingStatus.DRAFT
+        op.wait_for_selector("#pick-map .leaflet-control-zoom-in")
+        assert op.locator("#pick-map .leaflet-control-zoom-in").get_attribute("title") == "放大"
         # What was typed at registration is already in the form.
         assert op.input_value("#id_inst-name") == NAME
         assert op.input_value("#id_inst-uscc") == USCC

@@ -119,7 +119,9 @@
       status.classList.toggle("place-problem", !!problem);
     }
 
-    var map = L.map(el).setView(gcj ? toGcj(center[0], center[1]) : center, 11);
+    // Leaflet's own zoom buttons carry English titles; the page gives them in its language (as map.js).
+    var map = L.map(el, { zoomControl: false }).setView(gcj ? toGcj(center[0], center[1]) : center, 11);
+    L.control.zoom({ zoomInTitle: el.dataset.zoomIn || "Zoom in", zoomOutTitle: el.dataset.zoomOut || "Zoom out" }).addTo(map);
     L.tileLayer(el.dataset.tiles, { subdomains: el.dataset.subdomains || "abc", attribution: el.dataset.attribution || "", maxZoom: 18 }).addTo(map);
     var marker = null;
     function show(wgsLat, wgsLng) {
