@@ -26,6 +26,7 @@ class Site:
     complaint: int
     query_code: str
     family_session: str  # the demo family, signed in
+    free_slot: int  # a visit time of the first institution the family has not booked: its confirmation page
 
 
 def seed_site() -> Site:
@@ -65,6 +66,13 @@ def seed_site() -> Site:
     )
     visit = visit_book(slot=slot, family=family, idempotency_key=uuid.uuid4().hex)
     visit_record(visit=visit, by=membership.user, attended=True)
+    free_slot = (
+        VisitSlot.objects.filter(institution=first, starts_at__gt=timezone.now())
+        .exclude(pk=slot.pk)
+        .exclude(visits__family=family)
+        .order_by("starts_at")
+        .first()
+    )
     complaint = Complaint.objects.filter(institution=first).order_by("id").first()
     client = Client()
     client.force_login(family)
@@ -82,6 +90,7 @@ def seed_site() -> Site:
         complaint=complaint.pk,
         query_code=complaint.query_code,
         family_session=client.cookies[settings.SESSION_COOKIE_NAME].value,
+        free_slot=free_slot.pk,
     )
 
 
@@ -136,6 +145,8 @@ def family_pages(site: Site) -> list[str]:
         "/mine/",
         "/bookings/me/",
         f"/bookings/institutions/{site.first}/",
+        f"/bookings/institutions/{site.first}/visits/{site.free_slot}/",
+        f"/bookings/children/new/?next=/bookings/institutions/{site.first}/",
         "/reviews/",
         f"/reviews/new/visit/{site.visit_to_review}/",
         "/accounts/me/",
