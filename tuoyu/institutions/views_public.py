@@ -14,7 +14,13 @@ from tuoyu.core.facts import institution_facts
 from tuoyu.core.files import serve_private
 from tuoyu.core.geo import haversine_km, to_map_crs
 from tuoyu.core.http import query_without_page
-from tuoyu.regions.selectors import area_unit, grassroots_units, latest_population_year, population_total
+from tuoyu.regions.selectors import (
+    area_unit,
+    grassroots_units,
+    latest_population_year,
+    population_total,
+    units_named_in,
+)
 
 from .forms import InstitutionSearchForm, map_settings
 from .models import AGE_GROUP_SHORT, AgeGroup, InstitutionPhoto
@@ -119,6 +125,16 @@ def search(request):
         for row in result.rows:
             row.vacancy_list = _vacancy_list(row)
             row.navigate_url = navigate_url(row)
+    # Words that name a street or town with no institution of its own (温泉镇) should not end the
+    # search: offer the nearest institutions to that place instead (one query, only when nothing matched).
+    nearest_to = None
+    if result is not None and not result.total and params.q and params.near is None:
+        named = units_named_in(params.q).units
+        if named:
+            nearest_to = {
+                "name": named[0].name,
+                "url": f"{reverse('institutions:search')}?{urlencode({'place': named[0].name})}",
+            }
     crs = map_settings()["crs"]
     center = None
     if params is not None and params.near is not None:
@@ -131,6 +147,7 @@ def search(request):
         {
             "form": form,
             "result": result,
+            "nearest_to": nearest_to,
             "markers": _markers(result.rows, crs) if result else [],
             "center": center,
             "area_center": {"lat": area.center_lat, "lng": area.center_lng}

@@ -168,3 +168,17 @@ def test_the_page_offers_the_age_and_the_birth_month(client, classes):
     html = client.get("/institutions/", {"age_months": 8}).content.decode()
     assert 'name="age_months"' in html and 'name="birth_month"' in html and 'type="month"' in html
     assert "乳儿园" in html and "混合园" not in html
+
+
+def test_a_town_with_no_institution_offers_the_nearest_to_it(client, make_institution):
+    # 温泉镇 has no institution of its own here: the words find nothing, and the page offers the nearest
+    # to 温泉镇 (a place search) instead of ending the search at "nothing matches".
+    make_institution(unit=Unit.objects.get(name="汉丰街道"), name="阳光托育园", address="民主路8号")
+    page = client.get("/institutions/", {"q": "开州区温泉镇"}).content.decode()
+    assert 'data-testid="nearest-to"' in page
+    assert "/institutions/?place=%E6%B8%A9%E6%B3%89%E9%95%87" in page
+    nearest = client.get("/institutions/", {"place": "温泉镇"}).content.decode()
+    assert "阳光托育园" in nearest
+    # Words that name no place keep the ordinary advice.
+    page = client.get("/institutions/", {"q": "没有这个名字"}).content.decode()
+    assert 'data-testid="nearest-to"' not in page
