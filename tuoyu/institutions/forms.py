@@ -6,11 +6,12 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core import limits
-from tuoyu.core.geo import from_map_crs
+from tuoyu.core.geo import from_map_crs, to_map_crs
 from tuoyu.regions.models import Unit
 from tuoyu.regions.selectors import area_unit, place_unit
 
@@ -219,6 +220,27 @@ def map_settings() -> dict:
         "crs": settings.TUOYU_MAP_CRS,
         "attribution": settings.TUOYU_MAP_ATTRIBUTION,
     }
+
+
+def institution_markers(rows, crs: str) -> list[dict]:
+    """What static/js/map.js draws for each institution, in the map provider's system `crs`: the search,
+    home and institution pages and the official workspace all send these."""
+    markers = []
+    for row in rows:
+        lat, lng = to_map_crs(row.lat, row.lng, crs)
+        markers.append(
+            {
+                "id": row.pk,
+                "kind": "institution",
+                "name": row.name,
+                "lat": round(lat, 6),
+                "lng": round(lng, 6),
+                "puhui": row.is_puhui,
+                "vacancies": row.vacancies,
+                "url": reverse("institutions:detail", args=[row.pk]),
+            }
+        )
+    return markers
 
 
 DEFAULT_CENTER = (31.16, 108.39)  # Kaizhou, when the configured area has no centre

@@ -18,11 +18,11 @@ from tuoyu.regions.selectors import (
     area_unit,
     grassroots_units,
     latest_population_year,
+    place_unit,
     population_total,
-    units_named_in,
 )
 
-from .forms import InstitutionSearchForm, map_settings
+from .forms import InstitutionSearchForm, institution_markers, map_settings
 from .models import AGE_GROUP_SHORT, AgeGroup, InstitutionPhoto
 from .selectors import (
     SearchParams,
@@ -37,24 +37,6 @@ from .workflow import PUBLIC, is_gone, is_public
 MAX_COMPARE = limits.COMPARE_MAX
 HOME_MARKERS = limits.HOME_MAP_MARKERS
 HOME_RADIUS_KM = limits.HOME_MAP_RADIUS_KM
-
-
-def _markers(rows, crs: str) -> list[dict]:
-    markers = []
-    for row in rows:
-        lat, lng = to_map_crs(row.lat, row.lng, crs)
-        markers.append(
-            {
-                "id": row.pk,
-                "name": row.name,
-                "lat": round(lat, 6),
-                "lng": round(lng, 6),
-                "puhui": row.is_puhui,
-                "vacancies": row.vacancies,
-                "url": reverse("institutions:detail", args=[row.pk]),
-            }
-        )
-    return markers
 
 
 def navigate_url(row) -> str:
@@ -98,7 +80,7 @@ def home(request):
                 near=(area.center_lat, area.center_lng), radius_km=HOME_RADIUS_KM, page_size=HOME_MARKERS
             )
         )
-        markers = _markers(nearby.rows, map_settings()["crs"])
+        markers = institution_markers(nearby.rows, map_settings()["crs"])
     return render(
         request,
         "institutions/home.html",
@@ -129,11 +111,12 @@ def search(request):
     # search: offer the nearest institutions to that place instead (one query, only when nothing matched).
     nearest_to = None
     if result is not None and not result.total and params.q and params.near is None:
-        named = units_named_in(params.q).units
-        if named:
+        # place_unit: the street or town the place search itself would use (inside the area, with a centre).
+        unit = place_unit(params.q)
+        if unit is not None:
             nearest_to = {
-                "name": named[0].name,
-                "url": f"{reverse('institutions:search')}?{urlencode({'place': named[0].name})}",
+                "name": unit.name,
+                "url": f"{reverse('institutions:search')}?{urlencode({'place': unit.name})}",
             }
     crs = map_settings()["crs"]
     center = None
@@ -148,7 +131,7 @@ def search(request):
             "form": form,
             "result": result,
             "nearest_to": nearest_to,
-            "markers": _markers(result.rows, crs) if result else [],
+            "markers": institution_markers(result.rows, crs) if result else [],
             "center": center,
             "area_center": {"lat": area.center_lat, "lng": area.center_lng}
             if area and area.center_lat
@@ -180,7 +163,7 @@ def detail(request, pk: int):
         {
             "institution": institution,
             "vacancies": _vacancy_list(institution),
-            "markers": _markers([institution], crs),
+            "markers": institution_markers([institution], crs),
             "map": map_settings(),
         },
     )

@@ -36,7 +36,7 @@ from tuoyu.feedback.selectors import OPEN_STATUSES, QueueFilters, complaint_queu
 from tuoyu.feedback.workflow import awaits_acknowledgement
 from tuoyu.filings.selectors import cases_for_user, review_queue
 from tuoyu.filings.workflow import CaseStatus
-from tuoyu.institutions.forms import map_settings
+from tuoyu.institutions.forms import institution_markers, map_settings
 from tuoyu.institutions.models import Institution
 from tuoyu.institutions.workflow import PUBLIC
 from tuoyu.regions.models import Unit
@@ -168,21 +168,7 @@ def _map_markers(user, complaints, crs: str) -> list[dict]:
     )
     if area is not None:
         institutions = institutions.filter(unit__path__startswith=area.path)
-    markers = []
-    for row in institutions.order_by("pk")[:MAP_INSTITUTIONS]:
-        lat, lng = to_map_crs(row.lat, row.lng, crs)
-        markers.append(
-            {
-                "id": row.pk,
-                "kind": "institution",
-                "name": row.name,
-                "lat": round(lat, 6),
-                "lng": round(lng, 6),
-                "puhui": row.is_puhui,
-                "vacancies": row.vacancies,
-                "url": reverse("institutions:detail", args=[row.pk]),
-            }
-        )
+    markers = institution_markers(institutions.order_by("pk")[:MAP_INSTITUTIONS], crs)
     if complaints is not None:
         placed = complaints.filter(Q(lat__isnull=False) | Q(institution__isnull=False)).order_by("-id")
         for case in placed[:MAP_CASES]:
