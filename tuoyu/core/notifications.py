@@ -163,10 +163,14 @@ def _queue(*, channel: str, recipient: str, body: str, subject: str = "", secret
     )
 
 
-def send_sms(*, recipient: str, body: str, secret: str = "") -> OutboxMessage:
+def send_sms(*, recipient: str, body: str, secret: str = "", subject: str = "") -> OutboxMessage:
     """Queue an SMS; the worker sends it once the caller's transaction has committed. `secret` is the
-    part of the body (a code) that must not stay readable in the database once the message is sent."""
-    return _queue(channel=OutboxMessage.Channel.SMS, recipient=recipient, body=body, secret=secret)
+    part of the body (a code) that must not stay readable in the database once the message is sent.
+    `subject` is not sent (an SMS has none): it labels the row, so an app can find its own messages
+    again (feedback's retention drops an anonymous reporter's number that way)."""
+    return _queue(
+        channel=OutboxMessage.Channel.SMS, recipient=recipient, body=body, secret=secret, subject=subject
+    )
 
 
 def send_email(*, recipient: str, subject: str, body: str) -> OutboxMessage:

@@ -9,6 +9,7 @@ from tuoyu.accounts import capabilities
 from tuoyu.accounts.models import User
 from tuoyu.core.models import OutboxMessage
 from tuoyu.core.notifications import notify_person, send_sms
+from tuoyu.core.validators import mask_middle
 from tuoyu.regions.models import Department
 
 from ..models import (
@@ -55,20 +56,15 @@ def receipt_text(complaint: Complaint, code: str) -> str:
     ) % {"number": complaint.tracking_number, "code": code, "due": complaint.answer_due_on}
 
 
-def mask_phone(phone: str) -> str:
-    """138****5678: enough for support to recognise a number, too little to call it."""
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
-
-
 def _send_receipt(complaint: Complaint, code: str, phone: str) -> OutboxMessage:
     """The tracking number and query code to the mobile an anonymous reporter typed for it. The number
     lives only in this outbox row (retention drops it once sent), never on the complaint. Writing a
     person's number is audited like any write of personal data: an auditlog entry for the message with
     the number masked, so the audit trail, kept for years, does not keep it either."""
-    message = send_sms(recipient=phone, body=receipt_text(complaint, code), secret=code)
-    message.subject = ANONYMOUS_RECEIPT
-    message.save(update_fields=["subject"])
-    masked = mask_phone(phone)
+    message = send_sms(
+        recipient=phone, body=receipt_text(complaint, code), secret=code, subject=ANONYMOUS_RECEIPT
+    )
+    masked = mask_middle(phone)
     LogEntry.objects.log_create(
         message,
         action=LogEntry.Action.CREATE,
