@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from tuoyu.core.access import ANY_SIGNED_IN, public, role_required
+from tuoyu.core.http import safe_next
 from tuoyu.core.validators import mask_middle
 
 from .capabilities import is_family, is_government
@@ -62,11 +62,7 @@ def phone_login(request):
             if user is not None:
                 login(request, user, backend="tuoyu.accounts.backends.PhoneCodeBackend")
                 messages.success(request, _("You are signed in."))
-                target = request.GET.get("next", "")
-                safe = url_has_allowed_host_and_scheme(
-                    target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-                )
-                return redirect(target if target and safe else landing_url(user))
+                return redirect(safe_next(request) or landing_url(user))
             form.add_error("code", _("The code is wrong or has expired. Please request a new one."))
     else:
         form = PhoneForm()

@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from tuoyu.core.access import ANY_SIGNED_IN, role_required
+from tuoyu.core.http import safe_next
 from tuoyu.core.security import needs_second_factor
 
 from . import otp
@@ -21,16 +21,8 @@ from .forms import OtpCodeForm
 from .views import landing_url
 
 
-def _next_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if target and safe else ""
-
-
 def _continue(request):
-    return redirect(_next_url(request) or landing_url(request.user))
+    return redirect(safe_next(request) or landing_url(request.user))
 
 
 @role_required(ANY_SIGNED_IN)
@@ -51,7 +43,7 @@ def otp_setup(request):
             django_otp.login(request, device)
             # Shown once, in this answer only: nothing keeps them readable afterwards.
             return render(
-                request, "accounts/otp_recovery_codes.html", {"codes": codes, "next": _next_url(request)}
+                request, "accounts/otp_recovery_codes.html", {"codes": codes, "next": safe_next(request)}
             )
         form.add_error("code", _("The code is wrong. Check the time on your phone and try the newest code."))
     return render(
@@ -61,7 +53,7 @@ def otp_setup(request):
             "form": form,
             "qr": otp.qr_data_uri(device),
             "key": otp.key_text(device),
-            "next": _next_url(request),
+            "next": safe_next(request),
         },
     )
 
@@ -100,7 +92,7 @@ def otp_verify(request):
             form.add_error(
                 "code", _("The code is wrong. Check the time on your phone and try the newest code.")
             )
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": safe_next(request)})
 
 
 def lockout(request, response=None, credentials=None):

@@ -16,13 +16,13 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts import capabilities
 from tuoyu.core.access import role_required
 from tuoyu.core.forms import add_service_errors
+from tuoyu.core.http import safe_next
 from tuoyu.institutions.models import AgeGroup, ClassGroup, Institution
 from tuoyu.institutions.selectors import public_institutions
 
@@ -34,16 +34,6 @@ from .workflow import OPEN, WORKFLOW_APPLICATION, WORKFLOW_VISIT
 
 FAMILY = capabilities.FAMILIES
 MINE = "workspace:mine"
-
-
-def _safe_next(request) -> str | None:
-    """The page the family came from (`next`, posted or in the query), only if it is on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
 
 
 def _first_of_next_month(day: date) -> date:
@@ -122,7 +112,7 @@ def _back_with_child(target: str, child) -> str:
 def child_add(request):
     """Add a child from wherever the family needed one (an institution's visit or apply section) and
     return there: `next` is kept through the form and followed only to a page of this site."""
-    back = _safe_next(request)
+    back = safe_next(request)
     form = ChildForm(request.POST or None)
     child = _add_child(request, form)
     if child:
@@ -325,7 +315,7 @@ def _act_then_back_to_me(request, act, done: str):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, done)
-    return redirect(_safe_next(request) or "bookings:me")
+    return redirect(safe_next(request) or "bookings:me")
 
 
 @role_required(*FAMILY)

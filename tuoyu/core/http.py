@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .text import xml_safe
 
@@ -53,3 +54,14 @@ def open311_error(request: HttpRequest, *, status: int, description: str) -> Htt
         content_type="application/json; charset=utf-8",
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def safe_next(request: HttpRequest, default: str = "") -> str:
+    """Where to go back to: the `next` a page passed (posted, or in the query), only if it is a page of
+    this site, so a link cannot send someone on to another site after signing in; else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

@@ -1,10 +1,10 @@
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from .access import public
 from .availability import DATABASE_DOWN
+from .http import safe_next
 from .middleware import LARGE_TEXT_COOKIE
 
 
@@ -29,20 +29,11 @@ def readyz(request):
     return JsonResponse({"database": "ok"})
 
 
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return "/"
-    return target
-
-
 @public
 @require_POST
 def toggle_large_text(request):
     """A form button, so it works without JavaScript; remembered for a year on this device."""
-    response = HttpResponseRedirect(_safe_next(request))
+    response = HttpResponseRedirect(safe_next(request, "/"))
     if request.COOKIES.get(LARGE_TEXT_COOKIE) == "1":
         response.delete_cookie(LARGE_TEXT_COOKIE)
     else:
