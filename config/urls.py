@@ -8,6 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from tuoyu.bookings import urls as bookings_urls
 from tuoyu.core.access import public, public_access
 from tuoyu.filings import urls as filings_urls
+from tuoyu.grading import urls as grading_urls
+from tuoyu.inspections import urls as inspections_urls
 from tuoyu.institutions import urls as institutions_urls
 from tuoyu.regions import urls as regions_urls
 
@@ -37,6 +39,8 @@ api_v1 = [
     *institutions_urls.api_urlpatterns,
     *filings_urls.api_urlpatterns,
     *bookings_urls.api_urlpatterns,
+    *inspections_urls.api_urlpatterns,
+    *grading_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -46,6 +50,8 @@ urlpatterns = [
     path("filings/", include("tuoyu.filings.urls")),
     path("bookings/", include("tuoyu.bookings.urls")),
     path("", include("tuoyu.feedback.urls")),
+    path("inspections/", include("tuoyu.inspections.urls")),
+    path("grading/", include("tuoyu.grading.urls")),
     path("", include("tuoyu.workspace.urls")),
     path("audit/", include("tuoyu.accounts.urls_audit")),
     path("open311/v2/", include(("tuoyu.feedback.open311.urls", "open311"))),

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "tuoyu.filings",
     "tuoyu.bookings",
     "tuoyu.feedback",
+    "tuoyu.inspections",
+    "tuoyu.grading",
     "tuoyu.workspace",
 ]
 

@@ -33,6 +33,17 @@ SUPERVISORS = HEALTH_COMMISSION | DEPARTMENT_OFFICERS
 COMPLAINT_HANDLERS = SUPERVISORS
 # … and read, for their own unit, by street and town officers too.
 COMPLAINT_VIEWERS = COMPLAINT_HANDLERS | {Role.STREET_OFFICER}
+# Supervision (issue 12): the commission and the departments plan inspections for their own department;
+# their officers may be on the inspector roster (an inspections.Inspector row decides who inspects).
+INSPECTION_PLANNERS = SUPERVISORS
+INSPECTORS = SUPERVISORS
+# … and street and town officers follow inspections and open findings in their unit.
+INSPECTION_VIEWERS = SUPERVISORS | STREET_OFFICERS
+# A suspension after a serious finding is recorded against the filing, which the commission keeps.
+SUSPENDERS = HEALTH_COMMISSION
+# Grading (等级评定) is run by the commission; the guidance centre's experts score with it.
+GRADING_MANAGERS = HEALTH_COMMISSION
+ASSESSORS = HEALTH_COMMISSION | {Role.GUIDANCE_CENTRE}
 
 
 def role_of(user) -> str | None:
@@ -101,3 +112,25 @@ def can_handle_complaints(user) -> bool:
 
 def can_view_complaints(user) -> bool:
     return _has(user, COMPLAINT_VIEWERS)
+
+
+def can_plan_inspections(user) -> bool:
+    """May create and draw plans (for which department: the inspections app's object rules)."""
+    return _has(user, INSPECTION_PLANNERS)
+
+
+def can_view_inspections(user) -> bool:
+    """May follow inspections and findings at all; which ones is inspections.selectors' rule."""
+    return _has(user, INSPECTION_VIEWERS)
+
+
+def can_suspend(user) -> bool:
+    return _has(user, SUSPENDERS)
+
+
+def can_manage_grading(user) -> bool:
+    return _has(user, GRADING_MANAGERS)
+
+
+def can_assess(user) -> bool:
+    return _has(user, ASSESSORS)

@@ -1,0 +1,1 @@
+"""The API: plans, draws (with verification), inspections, findings and rectifications."""

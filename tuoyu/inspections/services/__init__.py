@@ -1,0 +1,1 @@
+"""Every write of supervision, one module per subject; re-exported here."""

@@ -1,0 +1,1 @@
+"""Pages by audience; one module per subject."""

@@ -1,0 +1,1 @@
+"""Findings and their rectification: the officials' and inspectors' pages."""

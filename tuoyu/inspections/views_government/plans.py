@@ -1,0 +1,1 @@
+"""Plans and draws: the departments' pages."""

@@ -1,0 +1,1 @@
+"""The inspector on site: their inspections and the checklist on a phone."""

@@ -1,0 +1,1 @@
+"""The institution's pages: its inspections, findings and rectification evidence."""

@@ -1,0 +1,1 @@
+"""Public results of inspections (一公开)."""
