@@ -107,3 +107,7 @@ def published_results() -> QuerySet[Inspection]:
     """一公开: what the public sees, newest first, for PUBLIC_YEARS after publication."""
     since = timezone.now() - timedelta(days=365 * PUBLIC_YEARS + PUBLIC_YEARS // 4 + 1)
     return Inspection.objects.filter(published_at__gte=since).order_by("-published_at", "-id")
+
+
+# core.facts imports `selectors` modules only: this registers the register's facts (results, suspension).
+from . import selectors_public  # noqa: E402, F401

@@ -15,6 +15,8 @@ urlpatterns = [
     # --- findings and rectification (government) ---
     # --- the institution ---
     # --- public results (一公开) ---
+    path("results/", results.result_list, name="results"),
+    path("results/<int:pk>/", results.result_detail, name="result"),
 ]
 
 api_urlpatterns = [

@@ -32,7 +32,7 @@ from .selectors import (
     search_institutions,
     vacancies_by_age_group,
 )
-from .workflow import PUBLIC, is_gone, is_public
+from .workflow import PUBLIC, is_gone, is_public, is_suspended
 
 MAX_COMPARE = limits.COMPARE_MAX
 HOME_MARKERS = limits.HOME_MAP_MARKERS
@@ -151,17 +151,29 @@ def search(request):
 @public
 def detail(request, pk: int):
     institution = public_institution_detail(pk)
-    if institution is None or not (is_public(institution) or is_gone(institution)):
+    if institution is None or not (
+        is_public(institution) or is_gone(institution) or is_suspended(institution)
+    ):
         raise Http404(_("No such institution is open to the public."))
+    # Inspection results (5 years) and an active suspension are supervision's, read by name through
+    # core.facts (the register imports nothing of inspections); every page below shows the results.
+    facts = institution_facts([institution.pk])
+    context = {
+        "institution": institution,
+        "inspection_results": facts.get("inspections", {}).get(institution.pk),
+        "suspension": facts.get("suspension", {}).get(institution.pk),
+    }
     if is_gone(institution):
         # An old link (a bookmark, a shared message) explains what happened instead of a bare 404.
-        return render(request, "institutions/deregistered.html", {"institution": institution}, status=410)
+        return render(request, "institutions/deregistered.html", context, status=410)
+    if is_suspended(institution):
+        return render(request, "institutions/suspended.html", context)
     crs = map_settings()["crs"]
     return render(
         request,
         "institutions/detail.html",
         {
-            "institution": institution,
+            **context,
             "vacancies": _vacancy_list(institution),
             "markers": institution_markers([institution], crs),
             "map": map_settings(),

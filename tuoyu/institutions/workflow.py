@@ -17,6 +17,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # ones are simply not there (404).
 PUBLIC = frozenset({S.FILED})
 GONE = frozenset({S.DEREGISTERED})
+# A suspended institution (after a serious inspection finding) answers with a notice: the public reason
+# and its inspection results, from the facts supervision offers (core.facts "suspension", "inspections").
+SUSPENDED = frozenset({S.SUSPENDED})
 
 
 def is_public(institution) -> bool:
@@ -25,6 +28,10 @@ def is_public(institution) -> bool:
 
 def is_gone(institution) -> bool:
     return institution.status in GONE
+
+
+def is_suspended(institution) -> bool:
+    return institution.status in SUSPENDED
 
 
 # No actions: only filing review (tuoyu.filings) moves an institution, through institution_transition; no

@@ -55,6 +55,8 @@ PUBLIC_ROUTES = {
     "feedback:statistics",
     "feedback:statistics_export",
     "feedback:institution_reviews",
+    "inspections:results",
+    "inspections:result",
     "open311:services",
     "open311:requests",
     "open311:request",
@@ -63,6 +65,10 @@ PUBLIC_ROUTES = {
     "open311:token",
     "open311:not_found",
     "open311_not_found",
+    "inspections:draw",
+    "inspections:draw_json",
+    "inspections:draw_rerun",
+    "inspections:draw_method",
 }
 
 # Routes whose only purpose is a POST; a GET answers 405 and that is fine.

@@ -189,7 +189,8 @@ def test_noncompliance_after_filing_suspends_and_is_published(submitted, reviewe
     services.filing_find_noncompliant(filing=filing, by=reviewer, reasons="消防通道被占用，不符合备案要求")
     institution = Institution.objects.get()
     assert institution.status == InstitutionStatus.SUSPENDED
-    assert client.get(f"/institutions/{institution.pk}/").status_code == 404
+    page = client.get(f"/institutions/{institution.pk}/")  # the suspension notice (issue 12), not the page
+    assert page.status_code == 200 and 'data-testid="suspended-notice"' in page.content.decode()
     assert "消防通道被占用" in client.get("/filings/notices/").content.decode()
     assert list(Notice.objects.values_list("kind", flat=True).order_by("id")) == ["filed", "noncompliant"]
 

@@ -1,1 +1,88 @@
-"""Public results of inspections (一公开)."""
+"""一公开: the public list of inspection results and one result's page. Nothing here needs an account, and
+nothing here shows the on-site record (answers, notes, photos, signatures, the inspectors)."""
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tuoyu.core.access import public
+from tuoyu.core.http import query_without_page
+from tuoyu.regions.models import Department
+from tuoyu.regions.selectors import grassroots_units
+
+from ..models import Result
+from ..selectors_public import department_names, public_results, published_result, with_public_facts
+
+RESULTS_PER_PAGE = 20
+
+
+class ResultFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Street or town"), queryset=None, required=False, empty_label=gettext_lazy("All")
+    )
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("Department"), queryset=None, required=False, empty_label=gettext_lazy("All")
+    )
+    result = forms.ChoiceField(
+        label=gettext_lazy("Result"), choices=[("", gettext_lazy("All")), *Result.choices], required=False
+    )
+    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=2000, max_value=2100)
+    institution = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = grassroots_units()
+        self.fields["department"].queryset = Department.objects.order_by("code")
+
+
+def _decorate(rows) -> None:
+    for row in rows:
+        row.department_list = department_names(row)
+        row.result_label = row.get_result_display()
+
+
+@public
+def result_list(request):
+    form = ResultFilterForm(request.GET)
+    rows, page, has_next = [], 1, False
+    if form.is_valid():
+        data = form.cleaned_data
+        page = data["page"] or 1
+        qs = public_results(
+            unit=data["unit"],
+            department=data["department"].pk if data["department"] else None,
+            result=data["result"] or None,
+            year=data["year"],
+            institution=data["institution"],
+        )
+        start = (page - 1) * RESULTS_PER_PAGE
+        rows = list(with_public_facts(qs)[start : start + RESULTS_PER_PAGE + 1])
+        has_next = len(rows) > RESULTS_PER_PAGE
+        rows = rows[:RESULTS_PER_PAGE]
+        _decorate(rows)
+    return render(
+        request,
+        "inspections/result_list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "page": page,
+            "has_next": has_next,
+            "querystring": query_without_page(request),
+        },
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@public
+def result_detail(request, pk: int):
+    inspection = published_result(pk)
+    if inspection is None:
+        raise Http404(_("No such published inspection result."))
+    _decorate([inspection])
+    return render(request, "inspections/result_detail.html", {"row": inspection})

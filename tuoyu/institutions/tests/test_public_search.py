@@ -179,7 +179,11 @@ def test_a_deregistered_institution_shows_a_notice_not_a_404(client, make_instit
 @pytest.mark.parametrize("status", ["draft", "suspended"])
 def test_drafts_and_suspended_institutions_are_not_public(client, make_institution, status):
     hidden = make_institution(status=status)
-    assert client.get(f"/institutions/{hidden.pk}/").status_code == 404
+    page = client.get(f"/institutions/{hidden.pk}/")
+    if status == "suspended":  # issue 12: an old link answers with the suspension notice, not the page
+        assert page.status_code == 200 and 'data-testid="suspended-notice"' in page.content.decode()
+    else:
+        assert page.status_code == 404
     assert client.get(f"/api/v1/institutions/{hidden.pk}/").status_code == 404
 
 
