@@ -113,6 +113,9 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
 
+    def __str__(self) -> str:
+        return f"{self.institution} {self.assessed_on or ''}".strip()
+
 
 class AssessmentEvent(TransitionEvent):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
@@ -139,6 +142,9 @@ class Score(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="score_once_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} {self.points if self.points is not None else self.met}"
 
 
 class DemonstrationLevel(models.TextChoices):
@@ -167,3 +173,6 @@ class DemonstrationUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["institution", "year", "level"], name="demonstration_once_a_year")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"

@@ -217,3 +217,12 @@ def institution_transition(
     if to_status == InstitutionStatus.DEREGISTERED:
         changes["deregistered_on"] = today
     return transition(WORKFLOW, locked, to_status, by=by, note=note, changes=changes, locked=True)
+
+
+@transaction.atomic
+def institution_grade_set(*, institution: Institution, grade: str, by=None) -> Institution:
+    """Set the quality grade the register shows (written by grading when a result is published or a review
+    decided), audited with who caused it, as every register write is."""
+    update_audited(Institution, pk=institution.pk, actor=by, grade=grade[:20])
+    institution.grade = grade[:20]
+    return institution
