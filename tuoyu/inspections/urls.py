@@ -10,7 +10,18 @@ app_name = "inspections"
 
 urlpatterns = [
     # --- plans and draws (government) ---
+    path("plans/", plans.plan_list, name="plans"),
+    path("plans/new/", plans.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/draw/", plans.plan_draw, name="plan_draw"),
+    path("plans/<int:pk>/redraw/", plans.plan_redraw, name="plan_redraw"),
+    path("roster/", plans.roster, name="roster"),
+    path("roster/links/new/", plans.link_new, name="link_new"),
     # --- the public draw pages: the draw, its re-run, the method ---
+    path("draws/<int:pk>/", draws.draw_detail, name="draw"),
+    path("draws/<int:pk>.json", draws.draw_json, name="draw_json"),
+    path("draws/rerun/", draws.draw_rerun, name="draw_rerun"),
+    path("draws/method/", draws.draw_method, name="draw_method"),
     # --- the inspector on site ---
     # --- findings and rectification (government) ---
     # --- the institution ---

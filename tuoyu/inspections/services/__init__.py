@@ -1,5 +1,14 @@
 """Every write of supervision, one module per subject; re-exported here."""
 
+from .draws import draw_inputs, draw_plan, redraw_plan  # noqa: F401 (the draw: plans and draws)
+from .plans import (  # noqa: F401
+    declare_link,
+    default_institutions,
+    plan_cancel,
+    plan_close,
+    plan_create,
+    plan_update,
+)
 from .rectification import (  # noqa: F401 (rectification, decisions, escalation: helper "rectify")
     escalate_overdue,
     evidence_accept,
