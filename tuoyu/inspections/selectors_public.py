@@ -20,6 +20,7 @@ from tuoyu.regions.models import Department
 
 from .models import Finding, FindingStatus, Inspection, InspectionPlan, Severity, Suspension
 from .selectors import published_results
+from .selectors_suspensions import active_suspension_of
 from .workflow import FINDING_OPEN
 
 # The institution's page lists this many results; a link leads to all of them in the public list.
@@ -152,23 +153,14 @@ def results_of(institution_ids: list[int]) -> dict[int, dict]:
     return dict(by_id)
 
 
-def active_suspensions(institution_ids: list[int]) -> dict[int, dict]:
-    """The active suspension of each institution (lifted_at empty): the public reason and since when."""
-    rows = (
-        Suspension.objects.filter(institution_id__in=institution_ids, lifted_at__isnull=True)
-        .order_by("institution_id", "-starts_on", "-id")
-        .values_list("institution_id", "reason", "starts_on")
-    )
-    found: dict[int, dict] = {}
-    for institution_id, reason, since in rows:
-        found.setdefault(institution_id, {"reason": reason, "since": since})
-    return found
-
-
 @institution_fact("suspension")
 def suspension_of(institution_ids: list[int]) -> dict[int, dict]:
-    """{id: {"reason", "since"}} for institutions under an active suspension."""
-    return active_suspensions(institution_ids)
+    """{id: {"reason", "since"}} for institutions under an active suspension (not lifted), one query
+    through the suspensions' own selector."""
+    return {
+        pk: {"reason": suspension.reason, "since": suspension.starts_on}
+        for pk, suspension in active_suspension_of(institution_ids).items()
+    }
 
 
 def findings_open_at(day: date) -> QuerySet[Finding]:

@@ -32,4 +32,15 @@ urlpatterns = [
 
 api_urlpatterns = [
     # --- plans, draws (with verification), inspections, findings, rectifications ---
+    path("inspection-plans/", api.PlanListAPI.as_view(), name="inspection_plans"),
+    path("inspection-plans/<int:pk>/", api.PlanDetailAPI.as_view(), name="inspection_plan"),
+    path("draws/<int:pk>/", api.DrawDetailAPI.as_view(), name="draw"),
+    path("draws/<int:pk>/verify/", api.DrawVerifyAPI.as_view(), name="draw_verify"),
+    path("inspections/", api.InspectionListAPI.as_view(), name="inspections"),
+    path("inspection-results/", api.ResultListAPI.as_view(), name="inspection_results"),
+    path("inspection-results/<int:pk>/", api.ResultDetailAPI.as_view(), name="inspection_result"),
+    path("findings/", api.FindingListAPI.as_view(), name="findings"),
+    path(
+        "findings/<int:pk>/rectifications/", api.RectificationListAPI.as_view(), name="finding_rectifications"
+    ),
 ]
