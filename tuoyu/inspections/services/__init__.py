@@ -1,6 +1,15 @@
 """Every write of supervision, one module per subject; re-exported here."""
 
 from .draws import draw_inputs, draw_plan, redraw_plan  # noqa: F401 (the draw: plans and draws)
+from .inspecting import (  # noqa: E402,F401 (the inspector on site: helper "onsite")
+    answers_save,
+    checklist_load,
+    checklist_load_file,
+    inspection_sign,
+    inspection_start,
+    inspection_submit,
+    photo_add,
+)
 from .plans import (  # noqa: F401
     declare_link,
     default_institutions,
