@@ -22,6 +22,7 @@ from tuoyu.accounts.capabilities import (
     GOVERNMENT,
     can_review_filings,
     can_view_complaints,
+    can_view_inspections,
     is_department_officer,
     is_health_commission,
     is_street_officer,
@@ -36,6 +37,9 @@ from tuoyu.feedback.selectors import OPEN_STATUSES, QueueFilters, complaint_queu
 from tuoyu.feedback.workflow import awaits_acknowledgement
 from tuoyu.filings.selectors import cases_for_user, review_queue
 from tuoyu.filings.workflow import CaseStatus
+from tuoyu.inspections.models import Finding, InspectionStatus
+from tuoyu.inspections.selectors import drawn_for, findings_overseen_by, inspector_of
+from tuoyu.inspections.workflow import FINDING_AWAITS_EVIDENCE, FINDING_AWAITS_INSPECTOR, FINDING_OPEN
 from tuoyu.institutions.forms import institution_markers, map_settings
 from tuoyu.institutions.models import Institution
 from tuoyu.institutions.workflow import PUBLIC
@@ -114,6 +118,62 @@ def _open_complaints(user, today: date) -> tuple[QuerySet | None, Waiting | None
         to_answer=figures["to_answer"],
     )
     return qs, waiting
+
+
+@dataclass
+class Supervision:
+    """Inspections (issue 12): what the roster's inspector must do, and the open findings followed."""
+
+    to_inspect: Waiting | None  # on the roster: inspections drawn for me, not yet submitted
+    to_decide: Waiting | None  # on the roster: rectification evidence (or a re-inspection) awaiting me
+    open_findings: Waiting  # my unit's or my department's findings not yet put right
+
+
+def _supervision(user, today: date) -> Supervision | None:
+    if not can_view_inspections(user):
+        return None
+    to_inspect = to_decide = None
+    if inspector_of(user) is not None:
+        assigned = (
+            drawn_for(user)
+            .filter(status=InspectionStatus.ASSIGNED)
+            .select_related("institution", "plan")
+            .order_by("plan__period_end", "id")
+        )
+        figures = assigned.order_by().aggregate(
+            total=Count("pk"), overdue=Count("pk", filter=Q(plan__period_end__lt=today))
+        )
+        to_inspect = Waiting(
+            rows=list(assigned[:LIST_ROWS]), total=figures["total"], overdue=figures["overdue"]
+        )
+        awaiting = (
+            Finding.objects.filter(
+                inspection__in=drawn_for(user).values("pk"), status__in=list(FINDING_AWAITS_INSPECTOR)
+            )
+            .select_related("inspection__institution", "item")
+            .order_by("deadline", "id")
+        )
+        to_decide = Waiting(rows=list(awaiting[:LIST_ROWS]), total=awaiting.order_by().count(), overdue=0)
+    open_qs = (
+        findings_overseen_by(user)
+        .filter(status__in=list(FINDING_OPEN))
+        .select_related("inspection__institution", "item")
+        .order_by("deadline", "id")
+    )
+    # Late: the deadline passed and no evidence came (what inspection_deadlines escalates).
+    late = Q(status__in=list(FINDING_AWAITS_EVIDENCE), deadline__lt=today)
+    figures = open_qs.order_by().aggregate(total=Count("pk"), overdue=Count("pk", filter=late))
+    open_findings = Waiting(
+        rows=list(open_qs[:LIST_ROWS]), total=figures["total"], overdue=figures["overdue"]
+    )
+    return Supervision(to_inspect=to_inspect, to_decide=to_decide, open_findings=open_findings)
+
+
+def _supervision_findings(supervision: Supervision | None) -> list:
+    """The findings shown on the page (open in my area, awaiting my decision), for their deadlines."""
+    if supervision is None:
+        return []
+    return supervision.open_findings.rows + (supervision.to_decide.rows if supervision.to_decide else [])
 
 
 # --- counts for the area ---------------------------------------------------------------------------------
@@ -201,8 +261,11 @@ def home(request):
     filings = _filings_to_decide(user, today)
     cases = _open_cases(user, today)
     complaint_qs, complaints = _open_complaints(user, today)
+    supervision = _supervision(user, today)
     dues = [day for f in (filings.rows if filings else []) for day in (f.due_on, f.check_due_on) if day]
     dues += [c.deadline for c in (cases.rows if cases else [])]
+    findings = _supervision_findings(supervision)
+    dues += [f.deadline for f in findings]
     deadlines = deadline_statuses(dues, today=today)
     for filing in filings.rows if filings else []:
         filing.deadline = deadlines.get(filing.due_on)
@@ -212,6 +275,10 @@ def home(request):
     for case in cases.rows if cases else []:
         case.deadline_info = deadlines[case.deadline]
         case.overdue_days = -case.deadline_info.days_left if case.deadline_info.overdue else 0
+    for finding in findings:
+        finding.deadline_info = deadlines[finding.deadline]
+        finding.late = finding.status in FINDING_AWAITS_EVIDENCE and finding.deadline_info.overdue
+        finding.overdue_days = -finding.deadline_info.days_left if finding.late else 0
     settings = map_settings()
     markers = _map_markers(user, complaint_qs, settings["crs"])
     return render(
@@ -221,7 +288,18 @@ def home(request):
             "filings": filings,
             "cases": cases,
             "complaints": complaints,
-            "overdue_total": sum(part.overdue for part in (filings, cases, complaints) if part is not None),
+            "supervision": supervision,
+            "overdue_total": sum(
+                part.overdue
+                for part in (
+                    filings,
+                    cases,
+                    complaints,
+                    supervision and supervision.to_inspect,
+                    supervision and supervision.open_findings,
+                )
+                if part
+            ),
             "table": count_table(user, today),
             "map": settings,
             "markers": markers,
