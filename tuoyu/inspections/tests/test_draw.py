@@ -395,3 +395,28 @@ def test_the_verify_script_imports_only_the_standard_library():
         line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))
     }
     assert imported <= set(sys.stdlib_module_names)
+
+
+def test_the_documented_worked_example_is_what_the_code_draws():
+    from tuoyu.inspections.views_public.draws import EXAMPLE
+
+    doc = (Path(settings.BASE_DIR) / "docs" / "inspections-draw.md").read_text(encoding="utf-8")
+    seed = EXAMPLE["seed"]
+    result = draw_rules.run_draw(
+        seed=seed,
+        institutions=EXAMPLE["institutions"],
+        inspectors=EXAMPLE["inspectors"],
+        links=EXAMPLE["links"],
+        sample_count=EXAMPLE["sample_count"],
+        per_inspection=EXAMPLE["per_inspection"],
+    )
+    assert result == [
+        {"institution": 1, "inspectors": ["KZ-ZF-0002", "KZ-ZF-0003"]},
+        {"institution": 3, "inspectors": ["KZ-ZF-0001", "KZ-ZF-0003"]},
+    ]
+    for row in EXAMPLE["institutions"]:
+        assert draw_rules.digest(draw_rules.institution_key(seed, row["id"])) in doc
+    for entry in result:
+        for code in entry["inspectors"]:
+            if entry["institution"] == 1 or code != "KZ-ZF-0001":
+                assert draw_rules.digest(draw_rules.inspector_key(seed, entry["institution"], code)) in doc

@@ -32,7 +32,7 @@ EXAMPLE = {
         {"code": "KZ-ZF-0002", "name": "李检查", "department": "区市场监管局"},
         {"code": "KZ-ZF-0003", "name": "王检查", "department": "区消防救援大队"},
     ],
-    "links": [["KZ-ZF-0001", 2]],
+    "links": [["KZ-ZF-0001", 1]],
     "sample_count": 2,
     "per_inspection": 2,
 }
