@@ -23,7 +23,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 ALGORITHM = "sha256-rank/1"
 MIN_PER_INSPECTION = 2  # 双随机: at least two law-enforcement officers per inspection
@@ -129,11 +128,7 @@ def run_draw(
         raise ValidationError(_("There is no institution to draw from."), code="no_institutions")
     if len(inspectors) < per_inspection:
         raise ValidationError(
-            ngettext(
-                "The inspector pool has %(pool)d inspector; each inspection needs %(count)d.",
-                "The inspector pool has %(pool)d inspectors; each inspection needs %(count)d.",
-                len(inspectors),
-            )
+            _("Too few inspectors in the pool: %(pool)d; each inspection needs %(count)d.")
             % {"pool": len(inspectors), "count": per_inspection},
             code="pool",
         )
