@@ -17,13 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.files import IMAGE_KINDS, validate_upload
 
-from .models import Answer, ChecklistAnswer, Severity
-
-ANSWER_CHOICES = [
-    (Answer.PASS, _("Complies")),
-    (Answer.FAIL, _("Does not comply")),
-    (Answer.NOT_APPLICABLE, _("N/A")),
-]
+from .models import ChecklistAnswer, Severity
 
 
 @dataclass

@@ -298,7 +298,7 @@ def inspection_sign(*, inspection: Inspection, by, name: str) -> Signature:
             )
         if locked.signatures.filter(inspector=inspector).exists():
             raise ValidationError(_("You have already signed this record."), code="duplicate")
-        return Signature.objects.create(inspection=locked, inspector=inspector, name=inspector.name)
+        return Signature.objects.create(inspection=locked, inspector=inspector, name=" ".join(name.split()))
 
 
 # --- Submit ---------------------------------------------------------------------------------------
