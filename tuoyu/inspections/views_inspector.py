@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts import capabilities
@@ -102,9 +103,9 @@ def _render_sheet(request, inspection, sheet: ChecklistSheet, *, status=200):
             "counts": counts,
             "general_errors": sheet.general_errors(),
             "answer_choices": [
-                (Answer.PASS, _("Complies")),
-                (Answer.FAIL, _("Does not comply")),
-                (Answer.NOT_APPLICABLE, _("Not applicable")),
+                (Answer.PASS, pgettext("checklist answer", "Complies")),
+                (Answer.FAIL, pgettext("checklist answer", "Does not comply")),
+                (Answer.NOT_APPLICABLE, pgettext("checklist answer", "Not applicable")),
             ],
             "signatures": list(inspection.signatures.select_related("inspector").order_by("signed_at")),
         },
