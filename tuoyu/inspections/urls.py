@@ -23,8 +23,40 @@ urlpatterns = [
     path("draws/rerun/", draws.draw_rerun, name="draw_rerun"),
     path("draws/method/", draws.draw_method, name="draw_method"),
     # --- the inspector on site ---
+    path("mine/", views_inspector.my_inspections, name="my"),
+    path("<int:pk>/", views_inspector.record, name="record"),
+    path("<int:pk>/photos/<int:photo_pk>/", views_inspector.photo, name="photo"),
+    path("<int:pk>/inspect/", views_inspector.inspect, name="inspect"),
+    path("<int:pk>/inspect/photo/", views_inspector.inspect_photo, name="inspect_photo"),
+    path("<int:pk>/inspect/sign/", views_inspector.inspect_sign, name="inspect_sign"),
+    path("<int:pk>/inspect/submit/", views_inspector.inspect_submit, name="inspect_submit"),
     # --- findings and rectification (government) ---
+    path("", findings.oversight, name="oversight"),
+    path("findings/", findings.findings, name="findings"),
+    path("findings/export.xlsx", findings.findings_xlsx, name="findings_xlsx"),
+    path("findings/<int:pk>/", findings.finding, name="finding"),
+    path(
+        "findings/<int:pk>/evidence/<int:rectification_pk>/",
+        findings.evidence_file,
+        name="evidence_file",
+    ),
+    path("findings/<int:pk>/accept/", findings.finding_accept, name="finding_accept"),
+    path("findings/<int:pk>/return/", findings.finding_return, name="finding_return"),
+    path("findings/<int:pk>/reinspect/", findings.finding_reinspect, name="finding_reinspect"),
+    path(
+        "findings/<int:pk>/reinspection/",
+        findings.finding_reinspection_record,
+        name="finding_reinspection_record",
+    ),
+    path("findings/<int:pk>/suspend/", findings.finding_suspend, name="finding_suspend"),
+    path("suspensions/<int:pk>/lift/", findings.suspension_lift, name="suspension_lift"),
     # --- the institution ---
+    path("institution/", views_institution.institution_inspections, name="institution_inspections"),
+    path(
+        "institution/findings/<int:pk>/",
+        views_institution.institution_finding,
+        name="institution_finding",
+    ),
     # --- public results (一公开) ---
     path("results/", results.result_list, name="results"),
     path("results/<int:pk>/", results.result_detail, name="result"),
