@@ -162,6 +162,7 @@ def detail(request, pk: int):
         "institution": institution,
         "inspection_results": facts.get("inspections", {}).get(institution.pk),
         "suspension": facts.get("suspension", {}).get(institution.pk),
+        "grading": facts.get("grading", {}).get(institution.pk),  # latest public grade, demonstration titles
     }
     if is_gone(institution):
         # An old link (a bookmark, a shared message) explains what happened instead of a bare 404.

@@ -228,3 +228,20 @@ def test_the_excel_of_grades_reads_back(client, manager, make_assessment):
     assert by_name[vetoed.institution.name][6] == "不予评级"
     assert by_name[vetoed.institution.name][5] == 100
     assert sum(by_name[vetoed.institution.name][-7:]) == 100
+
+
+def test_the_register_page_shows_the_grade_and_demonstration_title(client, make_assessment, manager):
+    from tuoyu.grading import services
+
+    assessment = make_assessment(share=Decimal("0.95"), publish=True)
+    services.demonstration_record(
+        institution=assessment.institution,
+        year=2026,
+        level="municipal",
+        title="重庆市托育服务示范单位",
+        by=manager,
+    )
+    html = client.get(reverse("institutions:detail", args=[assessment.institution_id])).content.decode()
+    assert 'id="quality-grade"' in html and 'data-grade="A"' in html
+    assert assessment.published_at.strftime("%Y-%m-%d") in html or str(assessment.total) in html
+    assert "重庆市托育服务示范单位" in html
