@@ -4,6 +4,16 @@ so base.html never compares `user.role` with a literal role."""
 from . import capabilities
 
 
+def _on_roster(user) -> bool:
+    """Whether the person is on the inspector roster (an inspections.Inspector row, reached through the
+    user's reverse one-to-one so accounts imports nothing of inspections). Asked only for the roles that
+    may inspect, and only when the menu is drawn: the template calls it."""
+    if capabilities.role_of(user) not in capabilities.INSPECTORS:
+        return False
+    inspector = getattr(user, "inspector", None)
+    return inspector is not None and inspector.active
+
+
 def menu(request):
     user = getattr(request, "user", None)
     role = capabilities.role_of(user)
@@ -24,6 +34,14 @@ def menu(request):
             "complaints": capabilities.can_view_complaints(user),
             "moderation": capabilities.can_moderate_reviews(user),
             "access_log": capabilities.is_health_commission_admin(user),
+            # Supervision (issue 12): oversight for viewers, plans for planners, the inspector's own tasks
+            # for those on the roster (a callable: one query, only when the template asks), and the
+            # findings to put right for an institution's people.
+            "inspections": capabilities.can_view_inspections(user),
+            "inspection_plans": capabilities.can_plan_inspections(user),
+            "my_inspections": lambda: _on_roster(user),
+            "rectification": capabilities.acts_for_institutions(user),
+            "grading": capabilities.can_manage_grading(user) or capabilities.can_assess(user),
             # Reporting and tracking a problem is for the public: visitors and families.
             "report": role is None or capabilities.is_family(user),
         }

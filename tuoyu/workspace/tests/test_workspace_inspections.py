@@ -153,3 +153,36 @@ def test_the_card_costs_the_same_queries_for_few_and_many_inspections(client, pl
     assert supervision.to_inspect.total == views_government.LIST_ROWS + 4
     assert supervision.open_findings.total == 2 * (views_government.LIST_ROWS + 4)
     assert InspectionPlan.objects.count() == 1
+
+
+def test_the_menu_offers_supervision_to_each_person_its_own_way(
+    client, plain_client, roster, inspector, street_officer, operator, kaizhou
+):
+    links = {
+        name: reverse(name)
+        for name in (
+            "inspections:oversight",
+            "inspections:my",
+            "inspections:plans",
+            "inspections:institution_inspections",
+            "inspections:results",
+        )
+    }
+
+    def menu_of(user) -> set[str]:
+        client.force_login(user)
+        body = client.get(reverse("accounts:me")).content.decode()
+        return {name for name, url in links.items() if f'href="{url}"' in body}
+
+    # On the roster: their own tasks too. Not on it (the same department): oversight and plans only.
+    assert menu_of(roster[0].user) == {
+        "inspections:oversight",
+        "inspections:my",
+        "inspections:plans",
+        "inspections:results",
+    }
+    assert menu_of(inspector) == {"inspections:oversight", "inspections:plans", "inspections:results"}
+    assert menu_of(street_officer) == {"inspections:oversight", "inspections:results"}
+    assert menu_of(operator) == {"inspections:institution_inspections", "inspections:results"}
+    # The public results are in every page's footer, for a visitor too.
+    assert f'href="{links["inspections:results"]}"' in plain_client.get("/").content.decode()
