@@ -280,3 +280,22 @@ def test_fixed_number_of_queries(client, street_officer, submitted, make_institu
     few = count()
     _spread(submitted, make_institution, make_finding, 8)
     assert count() == few
+
+
+def test_the_institutions_page_has_a_fixed_number_of_queries(client, member, submitted, make_finding):
+    url = reverse("inspections:institution_inspections")
+    client.force_login(member)
+    client.get(url)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        make_finding()
+    few = count()
+    for i in range(8):
+        make_finding(deadline=timezone.localdate().replace(day=1), description=f"问题{i}")
+    assert count() == few
