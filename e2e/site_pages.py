@@ -1,6 +1,7 @@
 """The public and family pages the site-wide browser checks walk (accessibility, tap targets), and the
 data that makes each of them show what a visitor really sees: a district with institutions, the demo
-family with a child, a booking, an attended visit to review and a complaint to track.
+family with a child, a booking, an attended visit to review, a complaint to track and the supervision
+demo's published inspection results and its public draw.
 
 Everything is made through the demo seeders and the services. Sessions are made on the server and
 handed to the browser as its cookie, so the walk spends its time on the pages, not on signing in.
@@ -27,6 +28,8 @@ class Site:
     query_code: str
     family_session: str  # the demo family, signed in
     free_slot: int  # a visit time of the first institution the family has not booked: its confirmation page
+    result: int  # a published inspection result (一公开), with a finding put right
+    draw: int  # the demo plan's public draw
 
 
 def seed_site() -> Site:
@@ -41,6 +44,9 @@ def seed_site() -> Site:
     from tuoyu.feedback.services import ROUTING_FILE, routing_load_file
     from tuoyu.filings.demo import seed_filings
     from tuoyu.filings.models import Filing
+    from tuoyu.inspections.demo import seed_inspections
+    from tuoyu.inspections.models import FindingStatus
+    from tuoyu.inspections.selectors import published_results
     from tuoyu.institutions.demo import seed_district, seed_personas
     from tuoyu.institutions.models import Institution, InstitutionMembership
     from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
@@ -52,6 +58,7 @@ def seed_site() -> Site:
     seed_bookings()
     seed_feedback()
     seed_filings()
+    supervision = seed_inspections()
     membership = InstitutionMembership.objects.select_related("institution", "user").get(
         user__username="operator"
     )
@@ -79,6 +86,8 @@ def seed_site() -> Site:
     receipt = (
         Filing.objects.exclude(receipt_code="").values_list("receipt_code", flat=True).first() or "unknown"
     )
+    # The result a visitor most wants to read: one whose finding was put right.
+    result = published_results().filter(findings__status=FindingStatus.RECTIFIED).first()
     return Site(
         first=first.pk,
         second=second.pk,
@@ -91,6 +100,8 @@ def seed_site() -> Site:
         query_code=complaint.query_code,
         family_session=client.cookies[settings.SESSION_COOKIE_NAME].value,
         free_slot=free_slot.pk,
+        result=result.pk,
+        draw=supervision.plan.draws.get().pk,
     )
 
 
@@ -132,6 +143,9 @@ def public_pages(site: Site) -> list[str]:
         "/complaints/track/",
         f"/complaints/track/{site.tracking_number}/",
         "/complaints/statistics/",
+        "/inspections/results/",
+        f"/inspections/results/{site.result}/",
+        f"/inspections/draws/{site.draw}/",
         "/accounts/login/phone/",
         "/accounts/login/",
         "/no-such-page/",
