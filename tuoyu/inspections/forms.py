@@ -83,6 +83,12 @@ class ReasonForm(forms.Form):
     )
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the plan is cancelled"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
 class LinkForm(forms.Form):
     inspector = forms.ModelChoiceField(label=_("Inspector"), queryset=Inspector.objects.none())
     institution = forms.ModelChoiceField(label=_("Institution"), queryset=None)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("plans/<int:pk>/", plans.plan_detail, name="plan"),
     path("plans/<int:pk>/draw/", plans.plan_draw, name="plan_draw"),
     path("plans/<int:pk>/redraw/", plans.plan_redraw, name="plan_redraw"),
+    path("plans/<int:pk>/close/", plans.plan_close, name="plan_close"),
+    path("plans/<int:pk>/cancel/", plans.plan_cancel, name="plan_cancel"),
     path("roster/", plans.roster, name="roster"),
     path("roster/links/new/", plans.link_new, name="link_new"),
     # --- the public draw pages: the draw, its re-run, the method ---
@@ -22,6 +24,7 @@ urlpatterns = [
     path("draws/<int:pk>.json", draws.draw_json, name="draw_json"),
     path("draws/rerun/", draws.draw_rerun, name="draw_rerun"),
     path("draws/method/", draws.draw_method, name="draw_method"),
+    path("draws/verify_draw.py", draws.draw_script, name="draw_script"),
     # --- the inspector on site ---
     path("mine/", views_inspector.my_inspections, name="my"),
     path("<int:pk>/", views_inspector.record, name="record"),

@@ -65,6 +65,7 @@ PUBLIC_ROUTES = {
     "inspections:draw_json",
     "inspections:draw_rerun",
     "inspections:draw_method",
+    "inspections:draw_script",
     "open311:services",
     "open311:requests",
     "open311:request",
@@ -78,10 +79,6 @@ PUBLIC_ROUTES = {
     "api:grades",
     "api:grade",
     "api:demonstration_units",
-    "inspections:draw",
-    "inspections:draw_json",
-    "inspections:draw_rerun",
-    "inspections:draw_method",
 }
 
 # Routes whose only purpose is a POST; a GET answers 405 and that is fine.

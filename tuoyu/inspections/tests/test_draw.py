@@ -420,3 +420,12 @@ def test_the_documented_worked_example_is_what_the_code_draws():
         for code in entry["inspectors"]:
             if entry["institution"] == 1 or code != "KZ-ZF-0001":
                 assert draw_rules.digest(draw_rules.inspector_key(seed, entry["institution"], code)) in doc
+
+
+def test_the_checking_script_is_offered_for_download(client):
+    response = client.get(reverse("inspections:draw_script"))
+    assert response.status_code == 200
+    assert response.content.decode() == VERIFY_SCRIPT.read_text(encoding="utf-8")
+    assert (
+        reverse("inspections:draw_script") in client.get(reverse("inspections:draw_method")).content.decode()
+    )

@@ -321,3 +321,56 @@ def test_a_drawn_plan_closes_once_its_inspections_are_closed_or_cancelled(plan):
         services.plan_close(plan=plan, by=lead)
     transition(INSPECTION_WORKFLOW, second, InspectionStatus.CANCELLED, by=lead)
     assert services.plan_close(plan=plan, by=lead).status == PlanStatus.CLOSED
+
+
+def test_a_plan_is_cancelled_and_closed_on_its_page(client, plan):
+    lead = plan.created_by
+    services.draw_plan(plan=plan, by=lead)
+    client.force_login(lead)
+    html = client.get(reverse("inspections:plan", args=[plan.pk])).content.decode()
+    assert 'id="plan-close"' in html and 'id="plan-cancel"' in html
+    # Closing with inspections still assigned: refused, said on the plan's page.
+    response = client.post(reverse("inspections:plan_close", args=[plan.pk]), follow=True)
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAWN
+    assert client.post(reverse("inspections:plan_cancel", args=[plan.pk]), {"reason": ""}).status_code == 200
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAWN
+    response = client.post(
+        reverse("inspections:plan_cancel", args=[plan.pk]), {"reason": "辖区机构调整，计划撤销"}
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.CANCELLED
+    html = client.get(reverse("inspections:plan", args=[plan.pk])).content.decode()
+    assert (
+        'id="plan-close"' not in html and 'id="plan-cancel"' not in html and "辖区机构调整，计划撤销" in html
+    )
+
+
+def test_the_admin_shows_every_supervision_table_and_edits_only_the_district_data(client, sys_admin):
+    from django.contrib import admin
+
+    from tuoyu.inspections import models
+
+    client.force_login(sys_admin)
+    editable = {models.ChecklistItem, models.Inspector, models.InspectorLink}
+    registered = {m for m in admin.site._registry if m._meta.app_label == "inspections"}
+    expected = {
+        m
+        for m in vars(models).values()
+        if isinstance(m, type)
+        and issubclass(m, models.models.Model)
+        and m._meta.app_label == "inspections"
+        and not m._meta.abstract
+    }
+    events = {models.PlanEvent, models.InspectionEvent, models.FindingEvent}
+    # Events are shown on their plan, inspection or finding, as read-only inlines.
+    inlines = {inline.model for m in registered for inline in admin.site._registry[m].inlines}
+    assert registered == expected - events and events <= inlines
+    for model in registered:
+        url = reverse(f"admin:inspections_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
+        add = client.get(reverse(f"admin:inspections_{model._meta.model_name}_add"))
+        assert (add.status_code == 200) == (model in editable), model

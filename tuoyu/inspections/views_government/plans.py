@@ -17,7 +17,7 @@ from tuoyu.core.forms import add_service_errors
 from tuoyu.institutions.models import Institution
 
 from .. import services
-from ..forms import LinkForm, PlanForm, ReasonForm
+from ..forms import CancelForm, LinkForm, PlanForm, ReasonForm
 from ..models import Domain, Inspection, InspectionStatus, Inspector, InspectorLink, PlanStatus
 from ..selectors import may_manage_plan, plans_visible_to
 from ..services.plans import INSPECTABLE
@@ -115,6 +115,8 @@ def plan_detail(request, pk: int):
             and plan.status == PlanStatus.DRAWN
             and PLAN_WORKFLOW.can(plan.status, plan.status),
             "reason_form": ReasonForm(),
+            "may_close": manage and PLAN_WORKFLOW.can(plan.status, PlanStatus.CLOSED),
+            "may_cancel": manage and PLAN_WORKFLOW.can(plan.status, PlanStatus.CANCELLED),
         },
     )
 
@@ -154,6 +156,35 @@ def plan_redraw(request, pk: int):
             )
             return redirect("inspections:plan", pk=plan.pk)
     return render(request, "inspections/plan_redraw.html", {"plan": plan, "form": form})
+
+
+@require_POST
+@role_required(*PLANNERS)
+def plan_close(request, pk: int):
+    plan = _plan_for(request, pk)
+    try:
+        services.plan_close(plan=plan, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The plan is closed."))
+    return redirect("inspections:plan", pk=plan.pk)
+
+
+@role_required(*PLANNERS)
+def plan_cancel(request, pk: int):
+    plan = _plan_for(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_cancel(plan=plan, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field="reason" if hasattr(exc, "error_dict") else None)
+        else:
+            messages.success(request, _("The plan is cancelled, with the inspections not yet done."))
+            return redirect("inspections:plan", pk=plan.pk)
+    return render(request, "inspections/plan_cancel.html", {"plan": plan, "form": form})
 
 
 @role_required(*VIEWERS)

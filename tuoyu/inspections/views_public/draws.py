@@ -7,9 +7,11 @@ docs/verify_draw.py reads, so the check needs none of our code.
 """
 
 import json
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
@@ -36,6 +38,10 @@ EXAMPLE = {
     "sample_count": 2,
     "per_inspection": 2,
 }
+
+
+# The independent checker, offered as a download so nobody needs our source code to get it.
+VERIFY_SCRIPT = Path(settings.BASE_DIR) / "docs" / "verify_draw.py"
 
 
 def _published_draw(pk: int) -> Draw:
@@ -185,3 +191,14 @@ def draw_method(request):
             "result": result,
         },
     )
+
+
+@public
+def draw_script(request):
+    try:
+        text = VERIFY_SCRIPT.read_text(encoding="utf-8")
+    except OSError:
+        raise Http404 from None
+    response = HttpResponse(text, content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
+    return response
