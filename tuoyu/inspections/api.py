@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from tuoyu.accounts import capabilities
 from tuoyu.core.access import only, public_access
-from tuoyu.core.api_views import SignedInAPIView, service_errors, validated
+from tuoyu.core.api_views import ActionAPIView, SignedInAPIView, service_errors, validated
 from tuoyu.core.filters import IdFilter
 
 from . import draw as draw_module
@@ -60,6 +60,8 @@ from .serializers import (
     InspectionResultSerializer,
     InspectionSerializer,
 )
+from .services.publication import inspection_publish
+from .services.rectification import evidence_submit
 from .workflow import FINDING_OPEN
 
 VIEWERS = capabilities.INSPECTION_VIEWERS
@@ -222,15 +224,42 @@ class InspectionListAPI(SignedInAPIView, ListAPIView):
     def get_queryset(self):
         if _fake(self):
             return Inspection.objects.none()
-        return (
-            inspections_for(self.request.user)
-            .select_related("plan", "institution")
-            .annotate(
-                findings_total=Count("findings"),
-                findings_open=Count("findings", filter=Q(findings__status__in=FINDING_OPEN)),
-            )
-            .order_by("-id")
+        return _inspections(self.request.user).order_by("-id")
+
+
+def _inspections(user):
+    return (
+        inspections_for(user)
+        .select_related("plan", "institution")
+        .annotate(
+            findings_total=Count("findings"),
+            findings_open=Count("findings", filter=Q(findings__status__in=FINDING_OPEN)),
         )
+    )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="inspections_publish",
+        summary="Publish a submitted inspection's result now (一公开)",
+        description="The plan's lead department or the commission. Results are published by themselves "
+        "20 working days after submission; publishing twice is refused (409).",
+        request=None,
+        responses={200: InspectionSerializer, 409: ERRORS[400], **ERRORS},
+    )
+)
+class InspectionPublishAPI(ActionAPIView):
+    tuoyu_access = only(*capabilities.INSPECTION_PLANNERS)
+    serializer_class = InspectionSerializer
+
+    def access(self, user, pk: int) -> Inspection:
+        return get_object_or_404(inspections_for(user).select_related("plan"), pk=pk)
+
+    def state(self, request, pk: int):
+        return InspectionSerializer(get_object_or_404(_inspections(request.user), pk=pk)).data
+
+    def act(self, request, inspection):
+        inspection_publish(inspection=inspection, by=request.user)
 
 
 class FindingFilter(django_filters.FilterSet):
@@ -299,8 +328,6 @@ class RectificationListAPI(SignedInAPIView, ListAPIView):
         responses={201: InspectionRectificationSerializer, 409: ERRORS[400], **ERRORS},
     )
     def post(self, request, pk: int):
-        from .services.rectification import evidence_submit
-
         finding = self.finding()
         body = validated(request, InspectionEvidenceSerializer)
         with service_errors(fields={"note", "file"}):

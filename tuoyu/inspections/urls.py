@@ -63,6 +63,7 @@ urlpatterns = [
     # --- public results (一公开) ---
     path("results/", results.result_list, name="results"),
     path("results/<int:pk>/", results.result_detail, name="result"),
+    path("results/<int:pk>/publish/", results.result_publish, name="result_publish"),
 ]
 
 api_urlpatterns = [
@@ -72,6 +73,7 @@ api_urlpatterns = [
     path("draws/<int:pk>/", api.DrawDetailAPI.as_view(), name="draw"),
     path("draws/<int:pk>/verify/", api.DrawVerifyAPI.as_view(), name="draw_verify"),
     path("inspections/", api.InspectionListAPI.as_view(), name="inspections"),
+    path("inspections/<int:pk>/publish/", api.InspectionPublishAPI.as_view(), name="inspection_publish"),
     path("inspection-results/", api.ResultListAPI.as_view(), name="inspection_results"),
     path("inspection-results/<int:pk>/", api.ResultDetailAPI.as_view(), name="inspection_result"),
     path("findings/", api.FindingListAPI.as_view(), name="findings"),

@@ -189,3 +189,18 @@ def test_the_suspension_fact_reads_active_suspensions_only(plan, institution, le
     )
     fact = institution_facts([institution.pk])["suspension"][institution.pk]
     assert fact == {"reason": "消防通道长期堵塞，停业整顿", "since": date(2026, 11, 10)}
+
+
+def test_the_lead_department_publishes_from_its_page_and_the_api(client, plan, lead, institution, roster):
+    by_page = make_result(plan, institution)
+    by_api = make_result(plan, institution)
+    client.force_login(lead)
+    response = client.post(f"/inspections/results/{by_page.pk}/publish/")
+    assert response.status_code == 302 and response["Location"] == f"/inspections/results/{by_page.pk}/"
+    assert Inspection.objects.get(pk=by_page.pk).published_at is not None
+    answer = client.post(f"/api/v1/inspections/{by_api.pk}/publish/")
+    assert answer.status_code == 200 and answer.json()["published_at"]
+    assert client.post(f"/api/v1/inspections/{by_api.pk}/publish/").status_code == 409
+    # An inspector of another department, not on the plan, does not even see it.
+    client.force_login(roster[2].user)
+    assert client.post(f"/api/v1/inspections/{make_result(plan, institution).pk}/publish/").status_code == 404

@@ -2,18 +2,25 @@
 nothing here shows the on-site record (answers, notes, photos, signatures, the inspectors)."""
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from tuoyu.core.access import public
-from tuoyu.core.http import query_without_page
+from tuoyu.accounts import capabilities
+from tuoyu.core.access import public, role_required
+from tuoyu.core.http import query_without_page, safe_next
 from tuoyu.regions.models import Department
 from tuoyu.regions.selectors import grassroots_units
 
 from ..models import Result
+from ..selectors import inspections_overseen_by
 from ..selectors_public import department_names, public_results, published_result, with_public_facts
+from ..services.publication import inspection_publish
 
 RESULTS_PER_PAGE = 20
 
@@ -86,3 +93,20 @@ def result_detail(request, pk: int):
         raise Http404(_("No such published inspection result."))
     _decorate([inspection])
     return render(request, "inspections/result_detail.html", {"row": inspection})
+
+
+@role_required(*capabilities.INSPECTION_PLANNERS)
+@require_POST
+def result_publish(request, pk: int):
+    """The lead department or the commission publishes a result before its 20 working days are up (a
+    button on their pages: a form posting here, with `next` to come back to)."""
+    inspection = get_object_or_404(inspections_overseen_by(request.user).select_related("plan"), pk=pk)
+    try:
+        inspection_publish(inspection=inspection, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The result is published."))
+    # Back to the page that asked; else the published result itself (an unpublished one is not public).
+    default = reverse("inspections:result", args=[pk]) if inspection.published_at else "/"
+    return redirect(safe_next(request, default))
