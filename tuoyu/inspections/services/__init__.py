@@ -18,6 +18,7 @@ from .plans import (  # noqa: F401
     plan_create,
     plan_update,
 )
+from .publication import inspection_publish, publish_due, publish_due_on  # noqa: F401 (一公开: helper "publish")
 from .rectification import (  # noqa: F401 (rectification, decisions, escalation: helper "rectify")
     escalate_overdue,
     evidence_accept,
