@@ -229,6 +229,7 @@ def seed_inspections() -> Seeded | None:
         inspection.refresh_from_db()
         if inspection.status in (InspectionStatus.SUBMITTED, InspectionStatus.CLOSED):
             inspection_publish(inspection=inspection, by=planner)
+    plan.refresh_from_db()  # the services moved it (drawn) on their own locked copy
     return Seeded(plan=plan, stages=stages)
 
 
