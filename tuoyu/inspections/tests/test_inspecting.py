@@ -456,3 +456,35 @@ def test_my_inspections_page_reads_a_fixed_number_of_queries(client, plan, roste
         response = client.get(reverse("inspections:my"))
     assert response.content.count(b'class="card inspect-card"') == 10
     assert len(ten) == len(two), [q["sql"] for q in ten.captured_queries]
+
+
+def test_the_checklist_and_the_record_read_a_fixed_number_of_queries(client, drawn_inspection, roster, plan):
+    client.force_login(roster[0].user)
+    client.get(reverse("inspections:my"))  # warm-up: the staff session's first request
+    services.inspection_start(inspection=drawn_inspection, by=roster[0].user)
+    row = _answers(drawn_inspection)["FIRE-01"]
+    services.photo_add(inspection=drawn_inspection, answer=row, by=roster[0].user, upload=jpeg())
+
+    def counted():
+        sizes = []
+        for name in ("inspect", "record"):
+            with CaptureQueriesContext(connection) as queries:
+                assert (
+                    client.get(reverse(f"inspections:{name}", args=[drawn_inspection.pk])).status_code == 200
+                )
+            sizes.append(len(queries))
+        return sizes
+
+    few = counted()
+    more = [
+        ChecklistItem.objects.create(
+            code=f"FEE-9{i}", domain=Domain.FEES, text=f"收费检查项{i}", sort_order=90 + i
+        )
+        for i in range(6)
+    ]
+    plan.checklist.add(*more)
+    services.inspection_start(inspection=drawn_inspection, by=roster[0].user)  # adds the new items only
+    for item_row in drawn_inspection.answers.filter(item__in=more):
+        services.photo_add(inspection=drawn_inspection, answer=item_row, by=roster[0].user, upload=jpeg())
+    assert drawn_inspection.answers.count() == 10
+    assert counted() == few
