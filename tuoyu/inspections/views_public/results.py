@@ -17,7 +17,7 @@ from tuoyu.core.http import query_without_page, safe_next
 from tuoyu.regions.models import Department
 from tuoyu.regions.selectors import grassroots_units
 
-from ..models import Result
+from ..models import InspectionPlan, Result
 from ..selectors import inspections_overseen_by
 from ..selectors_public import department_names, public_results, published_result, with_public_facts
 from ..services.publication import inspection_publish
@@ -44,7 +44,10 @@ class ResultFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = grassroots_units()
-        self.fields["department"].queryset = Department.objects.order_by("code")
+        # Only the departments that take part in some plan: the others have no results to filter by.
+        self.fields["department"].queryset = Department.objects.filter(
+            pk__in=InspectionPlan.departments.through.objects.values("department_id")
+        ).order_by("code")
 
 
 def _decorate(rows) -> None:
