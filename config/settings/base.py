@@ -193,6 +193,9 @@ TUOYU_MAX_REQUEST_BYTES = env_int("TUOYU_MAX_REQUEST_BYTES", 11 * 1024 * 1024)
 TUOYU_MAX_REQUEST_BYTES_BY_ROUTE = {
     "feedback:report": 61 * 1024 * 1024,
     "feedback:track_add": 61 * 1024 * 1024,
+    # An inspector's save carries every photo taken on site for the checklist at once.
+    "inspections:inspect": 61 * 1024 * 1024,
+    "inspections:inspect_photo": 61 * 1024 * 1024,
 }
 
 CONTENT_SECURITY_POLICY = {
