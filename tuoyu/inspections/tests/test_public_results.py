@@ -83,7 +83,18 @@ def test_the_list_filters_by_result_year_unit_and_department(client, plan, insti
     elsewhere = Unit.objects.filter(level__in=["street", "town"]).exclude(pk=institution.unit_id).first()
     assert pks(unit=elsewhere.pk) == set()
     assert pks(department=plan.lead_department_id) == {published.pk, other.pk}
+    # A department of no plan is not offered; one of another plan has no results here.
     unrelated = Department.objects.exclude(pk=plan.lead_department_id).first()
+    assert client.get("/inspections/results/", {"department": unrelated.pk}).status_code == 400
+    other_plan = type(plan).objects.create(
+        title="另一计划",
+        lead_department=unrelated,
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        sample_size=1,
+        created_by=plan.created_by,
+    )
+    other_plan.departments.add(unrelated)
     assert pks(department=unrelated.pk) == set()
     assert pks(institution=institution.pk) == {published.pk, other.pk}
     assert client.get("/inspections/results/", {"year": "abc"}).status_code == 400
