@@ -250,7 +250,8 @@ class InspectionStatus(models.TextChoices):
 
 class Result(models.TextChoices):
     COMPLIANT = "compliant", _("No problems found")  # 未发现问题
-    FINDINGS = "findings", _("Problems found")  # 发现问题, 责令整改
+    # Its own msgid: the catalogue's "Problems found" is a list's heading (发现的问题), not a result.
+    FINDINGS = "findings", _("Problems found, to be put right")  # 发现问题, 责令整改
     SERIOUS = "serious", _("Serious problems found")  # 发现严重问题
 
 
