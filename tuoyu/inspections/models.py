@@ -117,6 +117,9 @@ class InspectorLink(models.Model):
             models.UniqueConstraint(fields=["inspector", "institution"], name="inspector_link_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.inspector} — {self.institution}"
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")  # being prepared: lists and checklist may change
@@ -236,6 +239,9 @@ class Draw(models.Model):
         verbose_name_plural = _("draws")
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="draw_number_once")]
 
+    def __str__(self) -> str:
+        return f"{self.plan} #{self.number}"
+
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
@@ -307,6 +313,9 @@ class Signature(models.Model):
             models.UniqueConstraint(fields=["inspection", "inspector"], name="inspection_signed_once")
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ChecklistAnswer(models.Model):
     """One item of one inspection. Saved as the inspector goes (blank answer = not yet answered); a rule
@@ -329,6 +338,9 @@ class ChecklistAnswer(models.Model):
         ordering = ["item__domain", "item__sort_order", "item__code"]
         constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="answer_once_per_item")]
 
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.answer or '—'}"
+
 
 class InspectionPhoto(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
@@ -341,6 +353,9 @@ class InspectionPhoto(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.file_kind} {self.size}"
 
 
 class FindingStatus(models.TextChoices):
@@ -407,6 +422,9 @@ class Rectification(models.Model):
         verbose_name = _("rectification")
         verbose_name_plural = _("rectifications")
 
+    def __str__(self) -> str:
+        return self.original_name
+
 
 class Suspension(models.Model):
     """A suspension ordered after a serious finding, recorded against the institution's filing: the
@@ -428,3 +446,6 @@ class Suspension(models.Model):
         ordering = ["-starts_on", "-id"]
         verbose_name = _("suspension")
         verbose_name_plural = _("suspensions")
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.starts_on}"

@@ -117,6 +117,7 @@ def plan_detail(request, pk: int):
             "reason_form": ReasonForm(),
             "may_close": manage and PLAN_WORKFLOW.can(plan.status, PlanStatus.CLOSED),
             "may_cancel": manage and PLAN_WORKFLOW.can(plan.status, PlanStatus.CANCELLED),
+            "may_manage": manage,  # publishes a submitted result before its 20-working-day due date
         },
     )
 
