@@ -6,9 +6,8 @@ opens 我的检查任务, starts the inspection, answers every item (the fire ex
 rest pass), signs; the second signs on their own phone; the first submits, and the fire finding is open.
 The institution's operator opens 整改通知 and the finding, and uploads a PNG with what was done. The first
 inspector opens the evidence from their workspace (待验收整改) and accepts it, which closes the
-inspection. The result is published (by the publication service: the lead department's button is not
-on its pages yet), and an anonymous visitor finds it in the public list and on its own page: the
-institution, one serious finding, put right.
+inspection. The planner publishes the result from the plan's page, and an anonymous visitor finds it in
+the public list and on its own page: the institution, one serious finding, put right.
 
 Python seeds the district, the checklist, the institution, the people and the draft plan through the
 services, and reads the database back to check what the pages claim. Labels are not asserted (their
@@ -39,7 +38,6 @@ from tuoyu.inspections.models import (
 )
 from tuoyu.inspections.services.inspecting import checklist_load_file
 from tuoyu.inspections.services.plans import plan_create
-from tuoyu.inspections.services.publication import inspection_publish
 from tuoyu.institutions.models import InstitutionMembership
 from tuoyu.institutions.services import ClassSpec
 from tuoyu.regions.models import Department
@@ -287,8 +285,19 @@ def test_a_drawn_inspection_is_recorded_on_a_phone_put_right_and_published(
         assert finding.status == FindingStatus.RECTIFIED
         assert inspection.status == InspectionStatus.CLOSED
 
-        # === 7. Published, and an anonymous visitor reads it ==========================================
-        inspection_publish(inspection=inspection, by=User.objects.get(username=PLANNER))
+        # === 7. The planner publishes the result from the plan's page; an anonymous visitor reads it ====
+        desk.goto(f"{base}/inspections/plans/{plan.pk}/", wait_until="load")
+        _press(desk, f"tr[data-inspection='{inspection.pk}'] [data-testid=publish-result]")
+        assert path_of(desk) == f"/inspections/plans/{plan.pk}/"
+        inspection.refresh_from_db()
+        assert inspection.published_at is not None
+        assert (
+            desk.locator(
+                f"tr[data-inspection='{inspection.pk}'] a[href='/inspections/results/{inspection.pk}/']"
+            ).count()
+            == 1
+        )
+        _shot(desk, output_dir, "desktop-05-published", shots)
         visitor = browser(PHONE)
         visitor.goto(f"{base}/", wait_until="load")
         _press(visitor, "footer a[href='/inspections/results/']")
