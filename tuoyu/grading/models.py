@@ -161,7 +161,7 @@ class DemonstrationUnit(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     level = models.CharField(_("level"), max_length=10, choices=DemonstrationLevel.choices)
-    title = models.CharField(_("title"), max_length=100)  # 重庆市托育服务示范单位
+    title = models.CharField(_("title awarded"), max_length=100)  # 重庆市托育服务示范单位
     document_number = models.CharField(_("document number"), max_length=60, blank=True)  # 文号
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

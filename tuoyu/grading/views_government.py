@@ -126,7 +126,7 @@ def publish(request, pk: int):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The result is published."))
+        messages.success(request, _("The grade is published."))
     return redirect("grading:assessment", assessment.pk)
 
 
