@@ -51,3 +51,13 @@ def institution_facts(institution_ids: list[int]) -> dict[str, dict[int, Any]]:
     if not institution_ids:
         return {name: {} for name in _PROVIDERS}
     return {name: provider(list(institution_ids)) for name, provider in sorted(_PROVIDERS.items())}
+
+
+def institution_fact_of(name: str, institution_ids: list[int]) -> dict[int, Any] | None:
+    """One fact for these institutions ({id: value}), or None while no app offers it: a rule that needs a
+    single fact (the carers per class) reads that one query, not every provider's."""
+    _discover()
+    provider = _PROVIDERS.get(name)
+    if provider is None:
+        return None
+    return provider(list(institution_ids)) if institution_ids else {}

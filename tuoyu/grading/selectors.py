@@ -192,27 +192,34 @@ def grading_of(institution_ids: list[int]) -> dict[int, dict]:
     """The latest public grade (grade, label, total, whether vetoed, date) and the demonstration titles of
     each institution: one query, the published assessments and the titles read together (a UNION)."""
     text = CharField()
-    assessments = Assessment.objects.filter(
-        institution_id__in=institution_ids, status__in=PUBLIC
-    ).values_list(
-        "institution_id",
-        "pk",
-        Value("a", output_field=text),
-        Cast("grade", text),
-        Value("", output_field=text),
-        Cast("published_at", DateTimeField()),
-        Cast("total", DecimalField(max_digits=6, decimal_places=1)),
-        Cast("vetoed", IntegerField()),
+    # No ORDER BY inside the UNION's parts (the models' default orderings): SQLite refuses one there.
+    assessments = (
+        Assessment.objects.filter(institution_id__in=institution_ids, status__in=PUBLIC)
+        .order_by()
+        .values_list(
+            "institution_id",
+            "pk",
+            Value("a", output_field=text),
+            Cast("grade", text),
+            Value("", output_field=text),
+            Cast("published_at", DateTimeField()),
+            Cast("total", DecimalField(max_digits=6, decimal_places=1)),
+            Cast("vetoed", IntegerField()),
+        )
     )
-    titles = DemonstrationUnit.objects.filter(institution_id__in=institution_ids).values_list(
-        "institution_id",
-        "pk",
-        Value("d", output_field=text),
-        Cast("title", text),
-        Cast("level", text),
-        Value(None, output_field=DateTimeField()),
-        Cast("year", DecimalField(max_digits=6, decimal_places=1)),
-        Value(0, output_field=IntegerField()),
+    titles = (
+        DemonstrationUnit.objects.filter(institution_id__in=institution_ids)
+        .order_by()
+        .values_list(
+            "institution_id",
+            "pk",
+            Value("d", output_field=text),
+            Cast("title", text),
+            Cast("level", text),
+            Value(None, output_field=DateTimeField()),
+            Cast("year", DecimalField(max_digits=6, decimal_places=1)),
+            Value(0, output_field=IntegerField()),
+        )
     )
     facts: dict[int, dict] = {}
     for institution_id, pk, kind, label, level, at, number, vetoed in assessments.union(titles, all=True):

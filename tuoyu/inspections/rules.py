@@ -25,7 +25,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuoyu.core.facts import institution_facts
+from tuoyu.core.facts import institution_fact_of
 from tuoyu.filings.models import FilingMaterial, FilingStatus, MaterialKind
 from tuoyu.filings.services import MIN_LEASE_YEARS
 from tuoyu.institutions.models import CLASS_SIZE_LIMITS, AgeGroup, Institution
@@ -154,10 +154,10 @@ def lease_term(institution: Institution) -> RuleOutcome:
 
 def carers_by_class(institution_id: int) -> dict | None:
     """Carers per class from the staff app's fact, or None while no app offers it."""
-    facts = institution_facts([institution_id])
-    if CARERS_FACT not in facts:
+    facts = institution_fact_of(CARERS_FACT, [institution_id])
+    if facts is None:
         return None
-    return facts[CARERS_FACT].get(institution_id) or {}
+    return facts.get(institution_id) or {}
 
 
 @rule("carer_ratio")
