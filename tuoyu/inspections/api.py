@@ -48,7 +48,7 @@ from .selectors import (
     inspections_overseen_by,
     plans_visible_to,
 )
-from .selectors_public import public_results, published_result, with_public_facts
+from .selectors.public import public_results, published_result, with_public_facts
 from .serializers import (
     InspectionDrawSerializer,
     InspectionDrawVerifySerializer,

@@ -13,7 +13,7 @@ from tuoyu.core.counts import Period, count_source
 from tuoyu.regions.selectors import area_unit
 
 from .models import Inspection, InspectionStatus, Suspension
-from .selectors_public import findings_open_at
+from .selectors.public import findings_open_at
 
 
 def _in_unit(qs: QuerySet, unit, prefix: str) -> QuerySet:

@@ -21,7 +21,7 @@ from .models import (
     Result,
     Severity,
 )
-from .selectors_public import department_names
+from .selectors.public import department_names
 
 
 def local_choice_field(choices, **kwargs) -> serializers.ChoiceField:
@@ -251,7 +251,7 @@ class InspectionSuspensionSerializer(serializers.Serializer):
 
 
 class InspectionResultSerializer(serializers.ModelSerializer):
-    """A published result: the public facts only (rows from selectors_public.with_public_facts)."""
+    """A published result: the public facts only (rows from selectors.public.with_public_facts)."""
 
     result = local_choice_field(Result.choices, read_only=True)
     result_display = serializers.CharField(source="get_result_display", read_only=True)

@@ -30,7 +30,7 @@ from tuoyu.core.access import role_required
 from tuoyu.core.files import EXTENSIONS, serve_private
 
 from . import selectors
-from .forms_inspector import ChecklistSheet, SignForm, SubmitForm
+from .forms.inspector import ChecklistSheet, SignForm, SubmitForm
 from .models import Answer, Domain, Inspection, InspectionPhoto, InspectionStatus, Severity
 from .services import inspecting
 from .workflow import INSPECTION_WORKFLOW

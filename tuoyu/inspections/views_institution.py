@@ -14,7 +14,7 @@ from tuoyu.core.forms import add_service_errors
 from tuoyu.core.workdays import deadline_status, deadline_statuses
 
 from . import services
-from .forms_rectification import EvidenceForm
+from .forms.rectification import EvidenceForm
 from .models import Finding
 from .selectors import findings_of_member, inspections_of_member
 from .services.rectification import awaits_evidence, local_today

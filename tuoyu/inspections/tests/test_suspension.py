@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tuoyu.inspections import services
 from tuoyu.inspections.models import Severity, Suspension
-from tuoyu.inspections.selectors_suspensions import active_suspension_of
+from tuoyu.inspections.selectors.suspensions import active_suspension_of
 from tuoyu.institutions.models import InstitutionStatus
 
 from ._rectify import *  # noqa: F403 (the fixtures)

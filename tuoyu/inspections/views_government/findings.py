@@ -24,7 +24,7 @@ from tuoyu.core.http import query_without_page
 from tuoyu.core.workdays import deadline_status, deadline_statuses
 
 from .. import services
-from ..forms_rectification import (
+from ..forms.rectification import (
     FindingFilterForm,
     InspectionFilterForm,
     NoteForm,
@@ -33,7 +33,7 @@ from ..forms_rectification import (
 )
 from ..models import Finding, FindingStatus, Inspection, Suspension
 from ..selectors import drawn_for, findings_of_member, findings_overseen_by, inspections_overseen_by
-from ..selectors_suspensions import suspensions_of
+from ..selectors.suspensions import suspensions_of
 from ..services.rectification import (
     awaits_evidence,
     findings_overdue_q,

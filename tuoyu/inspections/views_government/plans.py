@@ -17,7 +17,7 @@ from tuoyu.core.forms import add_service_errors
 from tuoyu.institutions.models import Institution
 
 from .. import services
-from ..forms import CancelForm, LinkForm, PlanForm, ReasonForm
+from ..forms.plans import CancelForm, LinkForm, PlanForm, ReasonForm
 from ..models import Domain, Inspection, InspectionStatus, Inspector, InspectorLink, PlanStatus
 from ..selectors import may_manage_plan, plans_visible_to
 from ..services.plans import INSPECTABLE

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from tuoyu.core.access import public
 
 from .. import draw as draw_rules
-from ..forms import RerunForm
+from ..forms.plans import RerunForm
 from ..models import Draw
 
 # The worked example of the method page and docs/inspections-draw.md: small enough to check by hand.

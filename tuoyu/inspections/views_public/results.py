@@ -19,7 +19,7 @@ from tuoyu.regions.selectors import grassroots_units
 
 from ..models import InspectionPlan, Result
 from ..selectors import inspections_overseen_by
-from ..selectors_public import department_names, public_results, published_result, with_public_facts
+from ..selectors.public import department_names, public_results, published_result, with_public_facts
 from ..services.publication import inspection_publish
 
 RESULTS_PER_PAGE = 20

@@ -3,7 +3,7 @@ and its public reason; the register's page may too. One query for any number of 
 
 from django.db.models import QuerySet
 
-from .models import Suspension
+from ..models import Suspension
 
 
 def active_suspensions() -> QuerySet[Suspension]:

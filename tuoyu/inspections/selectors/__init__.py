@@ -20,7 +20,7 @@ from django.utils import timezone
 from tuoyu.accounts import capabilities
 from tuoyu.institutions.selectors import institutions_of
 
-from .models import Finding, Inspection, InspectionPlan, InspectionStatus, Inspector
+from ..models import Finding, Inspection, InspectionPlan, InspectionStatus, Inspector
 
 PUBLIC_YEARS = 5  # 一公开: results stay public this long, after deregistration too
 
@@ -110,4 +110,4 @@ def published_results() -> QuerySet[Inspection]:
 
 
 # core.facts imports `selectors` modules only: this registers the register's facts (results, suspension).
-from . import selectors_public  # noqa: E402, F401
+from . import public  # noqa: E402, F401

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.core.files import IMAGE_KINDS, validate_upload
 
-from .models import ChecklistAnswer, Severity
+from ..models import ChecklistAnswer, Severity
 
 
 @dataclass

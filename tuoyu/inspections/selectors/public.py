@@ -18,10 +18,10 @@ from django.utils import timezone
 from tuoyu.core.facts import institution_fact
 from tuoyu.regions.models import Department
 
-from .models import Finding, FindingStatus, Inspection, InspectionPlan, Severity, Suspension
-from .selectors import published_results
-from .selectors_suspensions import active_suspension_of
-from .workflow import FINDING_OPEN
+from ..models import Finding, FindingStatus, Inspection, InspectionPlan, Severity, Suspension
+from ..workflow import FINDING_OPEN
+from . import published_results
+from .suspensions import active_suspension_of
 
 # The institution's page lists this many results; a link leads to all of them in the public list.
 RESULTS_ON_INSTITUTION_PAGE = 5

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tuoyu.accounts import capabilities
 from tuoyu.regions.models import Department, Unit
 
-from .models import ChecklistItem, Domain, Inspector
+from ..models import ChecklistItem, Domain, Inspector
 
 
 class PlanForm(forms.Form):

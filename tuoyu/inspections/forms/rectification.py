@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.regions.models import Unit
 
-from .models import FindingStatus, InspectionStatus, Result, Severity
+from ..models import FindingStatus, InspectionStatus, Result, Severity
 
 ALL = [("", _("All"))]
 

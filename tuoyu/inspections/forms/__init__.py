@@ -1,0 +1,1 @@
+"""Forms by subject: plans and draws, the inspector on site, rectification."""
