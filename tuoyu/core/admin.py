@@ -7,6 +7,29 @@ from .models import CalendarDay, OutboxEvent, OutboxMessage
 from .notifications import outbox_retry
 
 
+class ReadOnlyAdminMixin:
+    """Rows that only their app's services write (workflow records with their events, the register, the
+    totals kept in step): the admin shows them, and a change goes through the service that validates it
+    and leaves the audit trail and the timeline."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+
+
 class OutboxEventInline(admin.TabularInline):
     """Each attempt and each retry, with the provider's error: read-only, the worker writes them."""
 

@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from tuoyu.core.admin import ReadOnlyAdmin
+
 from .models import CoordinationCase, Filing, FilingEvent, Notice, SemesterReport
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Workflow records change only through their services (events, notices, numbers); the admin looks."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class FilingEventInline(admin.TabularInline):

@@ -4,22 +4,13 @@ read-only: every write goes through services.py."""
 
 from django.contrib import admin
 
+from tuoyu.core.admin import ReadOnlyAdmin
+
 from .models import Assessment, AssessmentEvent, DemonstrationUnit, Dimension, Rubric, RubricItem, Score
 
 
 def _in_use(rubric) -> bool:
     return rubric is not None and rubric.pk is not None and rubric.assessments.exists()
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DimensionInline(admin.TabularInline):

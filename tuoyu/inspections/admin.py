@@ -5,6 +5,8 @@ above all must stay exactly as published."""
 
 from django.contrib import admin
 
+from tuoyu.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     ChecklistAnswer,
     ChecklistItem,
@@ -22,28 +24,6 @@ from .models import (
     Signature,
     Suspension,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ChecklistItem)

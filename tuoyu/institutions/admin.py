@@ -1,22 +1,12 @@
 from django.contrib import admin
 
+# The register is written only by institutions.services (institution_create, institution_apply_change,
+# institution_transition): they validate the whole record, keep the totals the public sees (capacity,
+# enrolled, the lowest fee) in step with the classes and fees, and leave the audit trail and the timeline.
+# The admin shows the rows; a change to them is a filed change (变更) through filing review.
+from tuoyu.core.admin import ReadOnlyAdminMixin
+
 from .models import ClassGroup, Fee, Institution, InstitutionEvent, InstitutionMembership
-
-
-class ReadOnlyAdminMixin:
-    """The register is written only by institutions.services (institution_create, institution_apply_change,
-    institution_transition): they validate the whole record, keep the totals the public sees (capacity,
-    enrolled, the lowest fee) in step with the classes and fees, and leave the audit trail and the
-    timeline. The admin shows the rows; a change to them is a filed change (变更) through filing review."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ClassGroupInline(ReadOnlyAdminMixin, admin.TabularInline):
