@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuoyu.core.statemachine import lock, refuse, transition
+from tuoyu.institutions import workflow as institution_workflow
 
 from .. import draw as draw_rules
 from ..models import Draw, Inspection, InspectionPlan, InspectionStatus, Inspector, InspectorLink, PlanStatus
@@ -28,8 +29,11 @@ def draw_inputs(plan: InspectionPlan) -> dict:
     """The plan's lists as the draw publishes them: institutions [{id, name}] by id, the active
     inspectors of the pool [{code, name, department}] by code, and the declared links between the two
     [[code, institution id]]."""
+    # An institution deregistered since the plan was made is no longer there to inspect (a suspended one
+    # is: its inspection is how it comes back).
+    candidates = plan.institutions.exclude(status__in=institution_workflow.GONE)
     institutions = [
-        {"id": pk, "name": name} for pk, name in plan.institutions.order_by("pk").values_list("pk", "name")
+        {"id": pk, "name": name} for pk, name in candidates.order_by("pk").values_list("pk", "name")
     ]
     pool = list(
         plan.inspectors.filter(active=True).select_related("department").order_by("certificate_number")

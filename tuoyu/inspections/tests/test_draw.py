@@ -173,6 +173,16 @@ def test_draw_plan_stores_the_published_inputs_and_makes_the_inspections(plan, l
     assert not draw_rules.verify(draw)
 
 
+def test_an_institution_deregistered_since_the_plan_was_made_is_not_drawn(plan, lead):
+    from tuoyu.institutions.services import institution_transition
+
+    gone = plan.institutions.order_by("pk").first()
+    institution_transition(institution=gone, to_status="deregistered")
+    draw = services.draw_plan(plan=plan, by=lead)
+    assert gone.pk not in [row["id"] for row in draw.institution_list]
+    assert len(draw.institution_list) == 2 and len(draw.result) == 2
+
+
 def test_a_drawn_plan_is_not_drawn_again_silently(plan, lead):
     services.draw_plan(plan=plan, by=lead)
     with pytest.raises(ValidationError) as refused:
