@@ -13,8 +13,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # What a status means to the public, decided here once: search, map, pages, photos and the API show only
-# filed institutions; a deregistered one answers old links with a notice (410); draft and suspended
-# ones are simply not there (404).
+# filed institutions; a deregistered one answers old links with a notice (410), a suspended one its page
+# with a notice (below); a draft is simply not there (404). The API and the search never show either.
 PUBLIC = frozenset({S.FILED})
 GONE = frozenset({S.DEREGISTERED})
 # A suspended institution (after a serious inspection finding) answers with a notice: the public reason
