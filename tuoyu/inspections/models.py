@@ -280,6 +280,10 @@ class Inspection(models.Model):
     # 一公开: published within 20 working days of the submission (publish_due_on), kept public 5 years.
     publish_due_on = models.DateField(_("publish by"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    # Who published it (the lead department or the commission); empty when the daily job did, on its day.
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-id"]

@@ -3,7 +3,7 @@
 A result is published once: by the plan's lead department or the commission when they are ready, or by
 `publish_due` (daily, `manage.py publish_results`) once its `publish_due_on` has come, so no result is
 published later than PUBLISH_WORKDAYS working days after its submission. Publication sets
-`published_at` only; it is not a status (the inspection goes on to be closed as findings are put right,
+`published_at` and `published_by` (audited); it is not a status (the inspection goes on to be closed as findings are put right,
 and the public reads the rectification status live).
 """
 
@@ -11,10 +11,10 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuoyu.core.audit import update_audited
 from tuoyu.core.workdays import add_workdays
 
 from ..models import Inspection, InspectionStatus
@@ -30,13 +30,14 @@ def publish_due_on(submitted_on: date) -> date:
     return add_workdays(submitted_on, PUBLISH_WORKDAYS)
 
 
-def _publish(pk: int, now) -> bool:
-    """Set published_at once; False when someone else published it first (one conditional UPDATE)."""
-    return bool(
-        Inspection.objects.filter(pk=pk, published_at__isnull=True, status__in=PUBLISHABLE).update(
-            published_at=now
-        )
-    )
+def _publish(pk: int, now, by=None) -> bool:
+    """Set published_at (and who) once, under the row's lock and in the audit log; False when someone
+    else published it first or it is no longer publishable."""
+    row = Inspection.objects.select_for_update().filter(pk=pk).only("published_at", "status").first()
+    if row is None or row.published_at is not None or row.status not in PUBLISHABLE:
+        return False
+    update_audited(Inspection, pk=pk, actor=by, published_at=now, published_by=by)
+    return True
 
 
 def inspection_publish(*, inspection: Inspection, by) -> Inspection:
@@ -50,7 +51,7 @@ def inspection_publish(*, inspection: Inspection, by) -> Inspection:
     if inspection.status not in PUBLISHABLE or inspection.submitted_at is None:
         raise ValidationError(_("Only a submitted inspection's result can be published."), code="status")
     with transaction.atomic():
-        if not _publish(inspection.pk, timezone.now()):
+        if not _publish(inspection.pk, timezone.now(), by):
             raise ValidationError(_("This result is already published."), code="status")
     inspection.refresh_from_db(fields=["published_at"])
     return inspection
@@ -72,7 +73,8 @@ def publish_due(*, today: date | None = None) -> int:
             due.append(pk)
     if not due:
         return 0
-    with transaction.atomic():
-        return Inspection.objects.filter(
-            Q(pk__in=due), published_at__isnull=True, status__in=PUBLISHABLE
-        ).update(published_at=now)
+    published = 0
+    for pk in due:  # one audited write each; a daily job over the day's few results
+        with transaction.atomic():
+            published += _publish(pk, now)
+    return published

@@ -4,6 +4,7 @@
 from datetime import date, datetime, timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
@@ -94,6 +95,10 @@ def test_the_lead_department_publishes_once(plan, lead, institution):
     inspection.refresh_from_db()
     first = inspection.published_at
     assert first is not None
+    assert inspection.published_by == lead
+    # Audited with who published it, as every write of the record is.
+    entry = LogEntry.objects.get_for_object(inspection).filter(actor=lead).latest("timestamp")
+    assert "published_at" in entry.changes_dict and "published_by" in entry.changes_dict
     with pytest.raises(ValidationError) as refused:
         inspection_publish(inspection=inspection, by=lead)
     assert refused.value.code == "status"
@@ -125,7 +130,9 @@ def test_publish_due_waits_for_the_day_then_publishes_once(plan, institution):
     assert publish_due(today=due - timedelta(days=1)) == 0
     assert Inspection.objects.get(pk=inspection.pk).published_at is None
     assert publish_due(today=due) == 1
-    assert Inspection.objects.get(pk=inspection.pk).published_at is not None
+    published = Inspection.objects.get(pk=inspection.pk)
+    assert published.published_at is not None and published.published_by is None  # the daily job
+    assert LogEntry.objects.get_for_object(published).filter(actor=None).exists()
     assert publish_due(today=due + timedelta(days=5)) == 0  # already published: not again
 
 
