@@ -42,6 +42,7 @@ from ..models import (
     Signature,
 )
 from ..workflow import INSPECTION_WORKFLOW
+from .notices import tell_findings
 
 CHECKLIST_FILE = settings.BASE_DIR / "tuoyu" / "inspections" / "data" / "checklist.json"
 
@@ -399,7 +400,7 @@ def inspection_submit(
         if errors:
             raise ValidationError(errors, code="invalid")
 
-        Finding.objects.bulk_create(
+        created = Finding.objects.bulk_create(
             [
                 Finding(
                     inspection=locked,
@@ -418,6 +419,7 @@ def inspection_submit(
         else:
             result, to = Result.FINDINGS, InspectionStatus.SUBMITTED
         now = timezone.now()
+        tell_findings(locked, created)
         return transition(
             INSPECTION_WORKFLOW,
             locked,

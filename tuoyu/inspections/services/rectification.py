@@ -37,6 +37,7 @@ from ..workflow import (
     INSPECTION_WORKFLOW,
     is_drawn_inspector,
 )
+from .notices import tell_finding_reopened
 
 F = FindingStatus
 
@@ -216,7 +217,9 @@ def evidence_return(*, finding: Finding, by, note: str) -> Finding:
     _guard_status(locked, awaits_decision(locked), F.OPEN)
     note = _required(note, "note", _("Say what is missing, so the institution knows what to send."))
     _decide(locked, decision=Decision.RETURNED, note=note, by=by)
-    return transition(FINDING_WORKFLOW, locked, F.OPEN, by=by, note=note, locked=True)
+    reopened = transition(FINDING_WORKFLOW, locked, F.OPEN, by=by, note=note, locked=True)
+    tell_finding_reopened(reopened, note=note)
+    return reopened
 
 
 @transaction.atomic
@@ -282,9 +285,11 @@ def reinspection_record(
     if errors:
         raise ValidationError(errors)
     _decide(locked, decision=Decision.FAILED, note=note, by=by)
-    return transition(
+    reopened = transition(
         FINDING_WORKFLOW, locked, to, by=by, note=note, changes={"deadline": new_deadline}, locked=True
     )
+    tell_finding_reopened(reopened, note=note)
+    return reopened
 
 
 # --- the daily job ----------------------------------------------------------------------------------

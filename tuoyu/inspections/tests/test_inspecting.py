@@ -298,6 +298,21 @@ def test_a_serious_failure_gives_a_serious_result_with_open_findings(started, ro
     )
 
 
+def test_the_institution_is_told_of_its_findings_at_once(started, roster, operator):
+    from tuoyu.core.models import OutboxMessage
+    from tuoyu.institutions.models import InstitutionMembership
+
+    operator.phone = "13700000099"
+    operator.save(update_fields=["phone"])
+    InstitutionMembership.objects.create(institution=started.institution, user=operator)
+    _answer_all(started, roster[0].user, FIRE_01="fail")
+    _sign_both(started, roster)
+    services.inspection_submit(inspection=started, by=roster[0].user, institution_signatory="刘园长")
+    fire = Finding.objects.get(inspection=started, item__code="FIRE-01")
+    told = OutboxMessage.objects.get(recipient="13700000099")
+    assert started.institution.name in told.body and fire.deadline.isoformat() in told.body
+
+
 def test_findings_without_a_serious_one_give_the_result_findings(started, roster):
     _answer_all(started, roster[0].user, FIRE_02="fail")
     _sign_both(started, roster)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from PIL import Image
 
+from tuoyu.core.models import OutboxMessage
 from tuoyu.core.workdays import add_workdays, is_workday
 from tuoyu.inspections import services
 from tuoyu.inspections.models import (
@@ -136,6 +137,9 @@ def test_return_needs_a_note_and_keeps_the_deadline(finding, member, inspector_u
     finding.refresh_from_db()
     assert finding.status == F.OPEN and finding.deadline == before
     assert finding.rectifications.get().decision == "returned"
+    # The institution is told at once, with what is missing and the deadline.
+    told = OutboxMessage.objects.filter(recipient=member.phone).latest("pk")
+    assert "照片看不清通道" in told.body and before.isoformat() in told.body
 
 
 def test_accept_is_refused_before_any_evidence(finding, inspector_user):
