@@ -107,6 +107,12 @@ def workdays_between(start: date, end: date) -> int:
     return sign * sum(1 for day in _dates(first, last) if calendar.is_workday(day))
 
 
+def beijing_today() -> date:
+    """Today's date in Beijing time: deadlines fall due at midnight in China, whatever the server's or the
+    user's timezone. Every 'today' a deadline is measured from comes from here."""
+    return timezone.localdate(timezone=SHANGHAI)
+
+
 def deadline_status(*, due: date, today: date | None = None) -> DeadlineStatus:
     """How far ``today`` is from ``due`` in working days, for the "N working days left/overdue" labels.
 
@@ -115,7 +121,7 @@ def deadline_status(*, due: date, today: date | None = None) -> DeadlineStatus:
     """
     _require_date(due, "due")
     if today is None:
-        today = timezone.localdate(timezone=SHANGHAI)
+        today = beijing_today()
     _require_date(today, "today")
     return DeadlineStatus(days_left=workdays_between(today, due), overdue=today > due)
 
@@ -125,7 +131,7 @@ def deadline_statuses(dues, *, today: date | None = None) -> dict[date, Deadline
     must issue a fixed number of queries whatever their rows. Maps each due date to its status."""
     dues = set(dues)
     if today is None:
-        today = timezone.localdate(timezone=SHANGHAI)
+        today = beijing_today()
     _require_date(today, "today")
     for due in dues:
         _require_date(due, "due")

@@ -12,13 +12,12 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import BooleanField, Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from tuoyu.accounts import capabilities
 from tuoyu.accounts.models import User
 from tuoyu.core.geo import bounding_box, haversine_km
-from tuoyu.core.workdays import SHANGHAI
+from tuoyu.core.workdays import SHANGHAI, beijing_today
 from tuoyu.institutions.selectors import institutions_of
 from tuoyu.regions.models import Department, Unit
 
@@ -35,8 +34,8 @@ DUPLICATE_WINDOW_DAYS = 30
 DUPLICATE_RADIUS_KM = 0.5
 
 
-def today() -> date:
-    return timezone.localdate(timezone=SHANGHAI)
+# The complaints' "today" is the working-day calendar's (Beijing time).
+today = beijing_today
 
 
 def overdue_q(on: date | None = None) -> Q:

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from tuoyu.accounts import capabilities
 from tuoyu.core.access import role_required
 from tuoyu.core.forms import add_service_errors
-from tuoyu.core.workdays import deadline_status, deadline_statuses
+from tuoyu.core.workdays import beijing_today, deadline_status, deadline_statuses
 
 from . import services
 from .forms.rectification import EvidenceForm
 from .models import Finding
 from .selectors import findings_of_member, inspections_of_member
-from .services.rectification import awaits_evidence, local_today
+from .services.rectification import awaits_evidence
 from .workflow import FINDING_OPEN
 
 INSTITUTION_PEOPLE = capabilities.INSTITUTION
@@ -33,7 +33,7 @@ def institution_inspections(request):
         )
         .order_by("-submitted_at", "-id")
     )
-    on = local_today()
+    on = beijing_today()
     open_findings = [f for i in inspections for f in i.findings.all() if f.status in FINDING_OPEN]
     statuses = deadline_statuses([f.deadline for f in open_findings], today=on)
     for finding in open_findings:

@@ -25,7 +25,7 @@ from tuoyu.core.files import (
 )
 from tuoyu.core.notifications import notify_person
 from tuoyu.core.statemachine import lock, refuse, transition
-from tuoyu.core.workdays import SHANGHAI, is_workday
+from tuoyu.core.workdays import beijing_today, is_workday
 from tuoyu.institutions.services import guard_member
 
 from ..models import Finding, FindingStatus, Inspection, InspectionStatus, Rectification
@@ -52,11 +52,6 @@ class Decision:
     REINSPECTION = "reinspection"  # 安排复查 (the outcome follows)
     PASSED = "passed"  # 复查通过
     FAILED = "failed"  # 复查未通过: open again with a new deadline
-
-
-def local_today() -> date:
-    """Deadlines fall due at midnight in China, whatever the server's timezone."""
-    return timezone.localdate(timezone=SHANGHAI)
 
 
 # --- what a person may do now (pages ask these; services enforce the same) --------------------------
@@ -279,7 +274,7 @@ def reinspection_record(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
-        new_deadline = _check_new_deadline(new_deadline, local_today())
+        new_deadline = _check_new_deadline(new_deadline, beijing_today())
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:
@@ -327,7 +322,7 @@ def escalate_overdue(*, today: date | None = None) -> int:
     overdue finding is no longer open) with a note on their timeline, and the plan's lead department,
     the health commission's administrators and the street or town officer of the unit are told by SMS.
     Returns how many findings were escalated."""
-    on = today or local_today()
+    on = today or beijing_today()
     ids = list(Finding.objects.filter(status=F.OPEN, deadline__lt=on).values_list("pk", flat=True))
     escalated: list[Finding] = []
     for pk in ids:

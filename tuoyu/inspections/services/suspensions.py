@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuoyu.accounts import capabilities
+from tuoyu.core.workdays import beijing_today
 from tuoyu.institutions.models import Institution, InstitutionStatus
 from tuoyu.institutions.services import institution_transition
 
 from ..models import Finding, Severity, Suspension
-from .rectification import local_today
 
 
 def may_suspend(user, finding: Finding) -> bool:
@@ -37,7 +37,7 @@ def suspension_order(*, finding: Finding, by, reason: str, starts_on: date | Non
         raise ValidationError(
             {"reason": [_("Give the reason for the suspension; it is published.")]}, code="required"
         )
-    on = local_today()
+    on = beijing_today()
     starts_on = starts_on or on
     if starts_on > on:
         # The register shows the institution suspended from the moment this is recorded.

@@ -21,7 +21,7 @@ from tuoyu.core.excel import xlsx_response
 from tuoyu.core.files import EXTENSIONS, serve_private
 from tuoyu.core.forms import add_service_errors
 from tuoyu.core.http import query_without_page
-from tuoyu.core.workdays import deadline_status, deadline_statuses
+from tuoyu.core.workdays import beijing_today, deadline_status, deadline_statuses
 
 from .. import services
 from ..forms.rectification import (
@@ -37,7 +37,6 @@ from ..selectors.suspensions import suspensions_of
 from ..services.rectification import (
     awaits_evidence,
     findings_overdue_q,
-    local_today,
     may_decide,
     may_record_reinspection,
 )
@@ -115,7 +114,7 @@ def _findings(user, filters: dict, on):
 @role_required(*VIEWERS)
 def findings(request):
     form = FindingFilterForm(request.GET)
-    on = local_today()
+    on = beijing_today()
     page = Paginator(_findings(request.user, form.filters(), on), PAGE_SIZE).get_page(request.GET.get("page"))
     # One read of the holiday table for every row's "N working days left / overdue".
     statuses = deadline_statuses([finding.deadline for finding in page], today=on)
@@ -132,7 +131,7 @@ def findings(request):
 @role_required(*VIEWERS)
 def findings_xlsx(request):
     form = FindingFilterForm(request.GET)
-    on = local_today()
+    on = beijing_today()
     rows_qs = _findings(request.user, form.filters(), on)
     rows = [
         (
