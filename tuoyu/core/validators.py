@@ -56,3 +56,12 @@ def mask_middle(value: str, keep_start: int = 3, keep_end: int = 4) -> str:
     if len(value) <= keep_start + keep_end:
         return "*" * len(value)
     return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+def required_text(value: str | None, *, field: str, message: str) -> str:
+    """A service's required free text (a reason, a note on a decision): stripped, or refused with the
+    message on that field (code "required"), so a blank or all-space answer never reaches the record."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: [message]}, code="required")
+    return value

@@ -1,7 +1,13 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from tuoyu.core.validators import mask_middle, normalize_mobile, normalize_resident_id, normalize_uscc
+from tuoyu.core.validators import (
+    mask_middle,
+    normalize_mobile,
+    normalize_resident_id,
+    normalize_uscc,
+    required_text,
+)
 
 
 def test_it_accepts_a_credit_code_with_the_right_check_character():
@@ -35,3 +41,11 @@ def test_it_refuses_what_is_not_a_mobile_number(raw):
 def test_it_masks_the_middle_of_numbers_on_screen():
     assert mask_middle("13800138000") == "138****8000"
     assert mask_middle("11010519491231002X", 3, 4) == "110***********002X"
+
+
+@pytest.mark.parametrize("blank", [None, "", "   \n"])
+def test_required_text_strips_and_refuses_blank_on_its_field(blank):
+    assert required_text("  通道已清理 ", field="note", message="说明整改情况") == "通道已清理"
+    with pytest.raises(ValidationError) as refused:
+        required_text(blank, field="note", message="说明整改情况")
+    assert refused.value.message_dict == {"note": ["说明整改情况"]}

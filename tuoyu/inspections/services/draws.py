@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuoyu.core.statemachine import lock, refuse, transition
+from tuoyu.core.validators import required_text
 from tuoyu.institutions import workflow as institution_workflow
 
 from .. import draw as draw_rules
@@ -125,12 +126,12 @@ def redraw_plan(*, plan: InspectionPlan, by, reason: str, seed: str | None = Non
     the reason, its inspections cancelled; the new draw is number n+1. Refused once any of its
     inspections has started (answers, a date on site, a submission): that work stands."""
     guard_planner(by, plan=plan)
-    reason = (reason or "").strip()
     locked = lock(PLAN_WORKFLOW, plan)
     if locked.status != PlanStatus.DRAWN or not PLAN_WORKFLOW.can(locked.status, PlanStatus.DRAWN):
         raise refuse(locked.status, PlanStatus.DRAWN, model=InspectionPlan)
-    if not reason:
-        raise ValidationError({"reason": [_("Say why the draw is made again; the reason is published.")]})
+    reason = required_text(
+        reason, field="reason", message=_("Say why the draw is made again; the reason is published.")
+    )
     current = locked.draws.select_for_update().filter(superseded_at__isnull=True).order_by("-number").first()
     inspections = []
     if current is not None:

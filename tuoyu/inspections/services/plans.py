@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tuoyu.accounts import capabilities
 from tuoyu.core.statemachine import lock, refuse, transition
+from tuoyu.core.validators import required_text
 from tuoyu.institutions.models import Institution, InstitutionStatus
 
 from ..draw import MIN_PER_INSPECTION
@@ -307,11 +308,11 @@ def declare_link(*, inspector: Inspector, institution: Institution, reason: str,
         )
     ):
         raise PermissionDenied
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": [_("Say what the link is (a relative works there, a former employer …).")]}
-        )
+    reason = required_text(
+        reason,
+        field="reason",
+        message=_("Say what the link is (a relative works there, a former employer …)."),
+    )
     if InspectorLink.objects.filter(inspector=inspector, institution=institution).exists():
         raise ValidationError(_("This link is already declared."), code="duplicate")
     return InspectorLink.objects.create(

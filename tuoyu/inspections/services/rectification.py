@@ -25,6 +25,7 @@ from tuoyu.core.files import (
 )
 from tuoyu.core.notifications import notify_person
 from tuoyu.core.statemachine import lock, refuse, transition
+from tuoyu.core.validators import required_text
 from tuoyu.core.workdays import beijing_today, is_workday
 from tuoyu.institutions.services import guard_member
 
@@ -87,13 +88,6 @@ def _guard_inspector(finding: Finding, by) -> None:
         raise PermissionDenied
 
 
-def _required(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: [message]}, code="required")
-    return value
-
-
 def _guard_status(finding: Finding, ok: bool, to: str) -> None:
     if not ok:
         raise refuse(finding.status, to, model=Finding)
@@ -152,7 +146,7 @@ def evidence_submit(*, finding: Finding, by, note: str, upload) -> Rectification
     _guard_status(locked, awaits_evidence(locked), F.SUBMITTED)
     errors = {}
     try:
-        note = _required(note, "note", _("Say what was done to put it right."))
+        note = required_text(note, field="note", message=_("Say what was done to put it right."))
     except ValidationError as exc:
         errors.update(exc.message_dict)
     kind = None
@@ -210,7 +204,9 @@ def evidence_return(*, finding: Finding, by, note: str) -> Finding:
     _guard_inspector(finding, by)
     locked = lock(FINDING_WORKFLOW, finding)
     _guard_status(locked, awaits_decision(locked), F.OPEN)
-    note = _required(note, "note", _("Say what is missing, so the institution knows what to send."))
+    note = required_text(
+        note, field="note", message=_("Say what is missing, so the institution knows what to send.")
+    )
     _decide(locked, decision=Decision.RETURNED, note=note, by=by)
     reopened = transition(FINDING_WORKFLOW, locked, F.OPEN, by=by, note=note, locked=True)
     tell_finding_reopened(reopened, note=note)
@@ -223,7 +219,7 @@ def reinspection_order(*, finding: Finding, by, note: str) -> Finding:
     _guard_inspector(finding, by)
     locked = lock(FINDING_WORKFLOW, finding)
     _guard_status(locked, awaits_decision(locked), F.REINSPECTION)
-    note = _required(note, "note", _("Say why and when the re-inspection takes place."))
+    note = required_text(note, field="note", message=_("Say why and when the re-inspection takes place."))
     _decide(locked, decision=Decision.REINSPECTION, note=note, by=by)
     return transition(FINDING_WORKFLOW, locked, F.REINSPECTION, by=by, note=note, locked=True)
 
@@ -270,7 +266,7 @@ def reinspection_record(
         return locked
     errors = {}
     try:
-        note = _required(note, "note", _("Say what the re-inspection found."))
+        note = required_text(note, field="note", message=_("Say what the re-inspection found."))
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:

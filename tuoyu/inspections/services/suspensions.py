@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuoyu.accounts import capabilities
+from tuoyu.core.validators import required_text
 from tuoyu.core.workdays import beijing_today
 from tuoyu.institutions.models import Institution, InstitutionStatus
 from tuoyu.institutions.services import institution_transition
@@ -32,11 +33,9 @@ def suspension_order(*, finding: Finding, by, reason: str, starts_on: date | Non
     _guard_suspender(by)
     if finding.severity != Severity.SERIOUS:
         raise ValidationError(_("Only a serious finding can lead to a suspension."), code="not_serious")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": [_("Give the reason for the suspension; it is published.")]}, code="required"
-        )
+    reason = required_text(
+        reason, field="reason", message=_("Give the reason for the suspension; it is published.")
+    )
     on = beijing_today()
     starts_on = starts_on or on
     if starts_on > on:
@@ -67,9 +66,7 @@ def suspension_lift(*, suspension: Suspension, by, note: str) -> Suspension:
     locked = Suspension.objects.select_for_update().get(pk=suspension.pk)
     if locked.lifted_at is not None:
         raise ValidationError(_("This suspension has already been lifted."), code="status")
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": [_("Say why the suspension is lifted.")]}, code="required")
+    note = required_text(note, field="note", message=_("Say why the suspension is lifted."))
     locked.lifted_at = timezone.now()
     locked.lifted_note = note
     locked.save(update_fields=["lifted_at", "lifted_note"])
