@@ -12,6 +12,7 @@ from tuoyu.grading import urls as grading_urls
 from tuoyu.inspections import urls as inspections_urls
 from tuoyu.institutions import urls as institutions_urls
 from tuoyu.regions import urls as regions_urls
+from tuoyu.workforce import urls as workforce_urls
 
 
 class PublicSchemaView(SpectacularAPIView):
@@ -41,6 +42,7 @@ api_v1 = [
     *bookings_urls.api_urlpatterns,
     *inspections_urls.api_urlpatterns,
     *grading_urls.api_urlpatterns,
+    *workforce_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -52,6 +54,7 @@ urlpatterns = [
     path("", include("tuoyu.feedback.urls")),
     path("inspections/", include("tuoyu.inspections.urls")),
     path("grading/", include("tuoyu.grading.urls")),
+    path("workforce/", include("tuoyu.workforce.urls")),
     path("", include("tuoyu.workspace.urls")),
     path("audit/", include("tuoyu.accounts.urls_audit")),
     path("open311/v2/", include(("tuoyu.feedback.open311.urls", "open311"))),

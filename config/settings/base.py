@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tuoyu.feedback",
     "tuoyu.inspections",
     "tuoyu.grading",
+    "tuoyu.workforce",
     "tuoyu.workspace",
 ]
 

@@ -44,6 +44,18 @@ SUSPENDERS = HEALTH_COMMISSION
 # Grading (等级评定) is run by the commission; the guidance centre's experts score with it.
 GRADING_MANAGERS = HEALTH_COMMISSION
 ASSESSORS = HEALTH_COMMISSION | {Role.GUIDANCE_CENTRE}
+# Workforce (issue 13): an institution's operator keeps its staff and their certificates (ID numbers,
+# suitability checks), and enrols them on courses.
+STAFF_KEEPERS = OPERATORS
+# The commission sees the people behind a flag (one person at two institutions, 挂靠) …
+WORKFORCE_OVERSEERS = HEALTH_COMMISSION
+# … every official sees the counts and rates (certified rate, ratios), never a person: the departments that
+# lead §7 (教委, 人力社保), street and town officers for their unit, the guidance centre.
+WORKFORCE_VIEWERS = GOVERNMENT
+# The district's courses are published by the commission and the guidance centre (§6 定期开展从业人员培训).
+TRAINING_MANAGERS = HEALTH_COMMISSION | {Role.GUIDANCE_CENTRE}
+# The expert pool (专家库) is kept by the commission.
+EXPERT_MANAGERS = HEALTH_COMMISSION
 
 
 def role_of(user) -> str | None:
@@ -134,3 +146,21 @@ def can_manage_grading(user) -> bool:
 
 def can_assess(user) -> bool:
     return _has(user, ASSESSORS)
+
+
+def can_keep_staff(user) -> bool:
+    """An operator keeps the staff of their own institutions (which: institutions.selectors)."""
+    return _has(user, STAFF_KEEPERS)
+
+
+def can_oversee_workforce(user) -> bool:
+    """Sees the people behind the workforce flags across institutions."""
+    return _has(user, WORKFORCE_OVERSEERS)
+
+
+def can_manage_training(user) -> bool:
+    return _has(user, TRAINING_MANAGERS)
+
+
+def can_manage_experts(user) -> bool:
+    return _has(user, EXPERT_MANAGERS)

@@ -1,0 +1,1 @@
+"""Workforce API views (being built)."""

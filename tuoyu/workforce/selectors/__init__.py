@@ -1,0 +1,1 @@
+"""Workforce reads, and who sees what (object rules), written once here."""
