@@ -69,3 +69,6 @@ def certificate_for(user, pk) -> Certificate:
     if certificate is None:
         raise Http404
     return certificate
+
+
+from . import compliance  # noqa: E402, F401  (registers the institution facts)
