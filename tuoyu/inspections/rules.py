@@ -7,14 +7,14 @@ the inspector confirms or changes it on site: the register proposes, the inspect
 
 Each rule reads the register once, whatever the size of the institution (a fixed number of queries).
 
-Staff data (issue 13) is not in the register yet. The carer-to-child ratio reads it as the institution
-fact "carers_by_class" (`core.facts`): a later staff app registers
+Staff data is not in the register. The carer-to-child ratio reads it as the institution fact
+"carers_by_class" (`core.facts`), which the workforce app registers (`workforce.selectors.compliance`):
 
-    @institution_fact("carers_by_class")
-    def carers_by_class(institution_ids) -> {institution_id: {class_group_id: carers}}
+    {institution_id: {class_group_id: {"carers": counted carers, "needed": carers the standard asks}}}
 
-in its own selectors and the rule starts answering, with no change here. Until then it says it cannot be
-checked and leaves the item to the inspector.
+The ratios are workforce's data (its staffing standard), so "needed" is taken from the fact when given; a
+bare number of carers is checked against CHILDREN_PER_CARER below. Without the fact, or for a class it does
+not know, the rule says it cannot be checked and leaves the item to the inspector.
 """
 
 import math
@@ -176,7 +176,11 @@ def carer_ratio(institution: Institution) -> RuleOutcome:
         if have is None:
             unknown.append(group.name)
             continue
-        need = math.ceil(group.enrolled / CHILDREN_PER_CARER.get(group.age_group, 3))
+        need = None
+        if isinstance(have, dict):  # the workforce fact: carers counted and carers the standard needs
+            have, need = have.get("carers"), have.get("needed")
+        if need is None:
+            need = math.ceil(group.enrolled / CHILDREN_PER_CARER.get(group.age_group, 3))
         line = _("%(name)s: %(enrolled)s children, %(carers)s carers, %(need)s needed") % {
             "name": group.name,
             "enrolled": group.enrolled,
