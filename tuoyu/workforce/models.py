@@ -401,3 +401,29 @@ class Expert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class ExpiryReminder(models.Model):
+    """A reminder sent to an institution about one certificate or health check expiring on a day, at one
+    threshold (30 or 7 days before): `manage.py workforce_reminders` writes a row per item and threshold
+    with its message, so nothing is reminded twice. A renewed certificate has a new expiry: new reminders."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="+")
+    # "health_check" or "certificate-<pk>": the item reminded of.
+    item = models.CharField(max_length=30)
+    expires_on = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "item", "expires_on", "days_before"], name="expiry_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.item} {self.expires_on} (-{self.days_before})"
