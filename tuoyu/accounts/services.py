@@ -104,6 +104,7 @@ def phone_code_verify(*, phone: str, code: str) -> User:
 PERSONAL_EXPORTS = {
     "complaints": gettext_lazy("Complaints and reports with reporters' names and numbers"),
     "access_log": gettext_lazy("Access log"),
+    "course_attendance": gettext_lazy("Training course attendance with staff names"),
 }
 
 

@@ -2,18 +2,57 @@
 
 Each audience's pages are a package with one module per subject (views_institution/staff.py …)."""
 
+from django.urls import path
+
+from . import api
+from .views_government import training as course_views
+from .views_institution import training as training_views
+
 app_name = "workforce"
 
 urlpatterns = [
     # --- the institution's staff and certificates (operator) ---
     # --- the institution's training (operator) ---
+    path("training/", training_views.training, name="training"),
+    path("training/courses/<int:pk>/enrol/", training_views.enrol, name="training_enrol"),
+    path("training/enrolments/<int:pk>/withdraw/", training_views.withdraw, name="training_withdraw"),
     # --- officials: rates, ratios, flags, Excel ---
     # --- the district's courses (commission, guidance centre) ---
+    path("courses/", course_views.course_list, name="courses"),
+    path("courses/new/", course_views.course_new, name="course_new"),
+    path("courses/<int:pk>/", course_views.course_detail, name="course"),
+    path("courses/<int:pk>/edit/", course_views.course_edit, name="course_edit"),
+    path(
+        "courses/<int:pk>/publish/", course_views.course_action, {"action": "publish"}, name="course_publish"
+    ),
+    path("courses/<int:pk>/close/", course_views.course_action, {"action": "close"}, name="course_close"),
+    path("courses/<int:pk>/cancel/", course_views.course_cancel, name="course_cancel"),
+    path("courses/<int:pk>/attendance/", course_views.course_attendance, name="course_attendance"),
+    path(
+        "courses/<int:pk>/attendance.xlsx", course_views.course_attendance_xlsx, name="course_attendance_xlsx"
+    ),
     # --- the expert pool (commission) ---
 ]
 
 api_urlpatterns = [
     # --- staff and certificates ---
     # --- courses and attendance ---
+    path("workforce/courses/", api.CourseListAPI.as_view(), name="workforce_courses"),
+    path("workforce/courses/<int:pk>/", api.CourseDetailAPI.as_view(), name="workforce_course"),
+    path(
+        "workforce/courses/<int:pk>/publish/", api.CoursePublishAPI.as_view(), name="workforce_course_publish"
+    ),
+    path("workforce/courses/<int:pk>/close/", api.CourseCloseAPI.as_view(), name="workforce_course_close"),
+    path("workforce/courses/<int:pk>/cancel/", api.CourseCancelAPI.as_view(), name="workforce_course_cancel"),
+    path(
+        "workforce/courses/<int:pk>/enrolments/",
+        api.CourseEnrolmentListAPI.as_view(),
+        name="workforce_course_enrolments",
+    ),
+    path(
+        "workforce/courses/<int:pk>/attendance/",
+        api.CourseAttendanceAPI.as_view(),
+        name="workforce_course_attendance",
+    ),
     # --- experts ---
 ]

@@ -12,4 +12,14 @@ from .staff import (  # noqa: F401
 )
 # --- the rules as data and the reminders (services/rules.py, services/reminders.py) ---
 # --- training (services/training.py) ---
+from .training import (  # noqa: F401
+    attendance_record,
+    course_cancel,
+    course_close,
+    course_create,
+    course_enrol,
+    course_publish,
+    course_update,
+    course_withdraw,
+)
 # --- the expert pool (services/experts.py) ---
