@@ -331,15 +331,24 @@ def _flags(person, standard, on, post_kinds, rows_by_index, institution_names, f
     return flags
 
 
+def _outlasts(credential: rules.Credential, day: date) -> bool:
+    return credential.expires_on is None or credential.expires_on > day
+
+
 def _expiring(person, standard, on, horizon) -> list[Expiry]:
+    """What stops counting within the window, leaving out what is already renewed: a certificate with a
+    newer one of the same kind lasting longer, a health check with a health certificate lasting longer."""
     found = [
         Expiry(person.staff_id, person.name, c.kind_name, c.expires_on, c.certificate_id)
         for c in person.credentials
-        if c.expires_on is not None and on <= c.expires_on <= horizon
+        if c.expires_on is not None
+        and on <= c.expires_on <= horizon
+        and not any(o.kind_id == c.kind_id and _outlasts(o, c.expires_on) for o in person.credentials)
     ]
     if person.health_checked_on is not None:
         until = rules.health_check_valid_until(person.health_checked_on, standard.health_check_valid_months)
-        if person.health_checked_on <= on and on <= until <= horizon:
+        renewed = any(c.is_health_certificate and _outlasts(c, until) for c in person.credentials)
+        if person.health_checked_on <= on and on <= until <= horizon and not renewed:
             found.append(Expiry(person.staff_id, person.name, _("Health check"), until))
     return found
 

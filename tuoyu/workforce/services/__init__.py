@@ -11,6 +11,8 @@ from .staff import (  # noqa: F401
     staff_update,
 )
 # --- the rules as data and the reminders (services/rules.py, services/reminders.py) ---
+from .reminders import expiry_reminders_send  # noqa: F401
+from .rules import workforce_rules_load, workforce_rules_load_files, workforce_rules_loaded  # noqa: F401
 # --- training (services/training.py) ---
 from .training import (  # noqa: F401
     attendance_record,
