@@ -34,6 +34,7 @@ var/.seeded: $(VENV)/.installed node_modules/.installed var/.i18n
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_regions
 	$(PY) manage.py load_routing --if-empty
+	$(PY) manage.py load_workforce_rules
 	$(PY) manage.py seed_demo --scale district
 	$(PY) manage.py seed_filings_demo
 	$(PY) manage.py seed_bookings_demo
@@ -48,6 +49,7 @@ serve:
 	@# Idempotent: a checkout seeded before complaints existed gets the routing table and demo cases too,
 	@# and one seeded before supervision and grading (issue 12) the demo plan, inspections and grades.
 	@$(PY) manage.py load_routing --if-empty
+	@$(PY) manage.py load_workforce_rules
 	@$(PY) manage.py seed_feedback_demo
 	@$(PY) manage.py seed_inspections_demo
 	@$(PY) manage.py seed_grading_demo
