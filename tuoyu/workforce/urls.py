@@ -7,12 +7,22 @@ from django.urls import path
 from . import api
 from .views_government import training as course_views
 from .views_institution import training as training_views
+from .views_institution import staff as staff_views
 
 app_name = "workforce"
 
 urlpatterns = [
     # --- the institution's staff and certificates (operator) ---
     # --- the institution's training (operator) ---
+    path("staff/", staff_views.staff_list, name="staff"),
+    path("staff/new/", staff_views.staff_new, name="staff_new"),
+    path("staff/<int:pk>/", staff_views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/end/", staff_views.staff_end, name="staff_end"),
+    path("staff/<int:pk>/reopen/", staff_views.staff_reopen, name="staff_reopen"),
+    path("staff/<int:pk>/class/", staff_views.staff_class, name="staff_class"),
+    path("staff/<int:pk>/certificates/new/", staff_views.certificate_new, name="certificate_new"),
+    path("certificates/<int:pk>/scan/", staff_views.certificate_scan, name="certificate_scan"),
+    path("certificates/<int:pk>/remove/", staff_views.certificate_remove, name="certificate_remove"),
     path("training/", training_views.training, name="training"),
     path("training/courses/<int:pk>/enrol/", training_views.enrol, name="training_enrol"),
     path("training/enrolments/<int:pk>/withdraw/", training_views.withdraw, name="training_withdraw"),
