@@ -2,6 +2,252 @@
 attendance. Each view declares `tuoyu_access`; errors follow core.api's one shape."""
 
 # --- staff and certificates ---
+# An institution's operator keeps its own institutions' staff and their certificates; the commission
+# (WORKFORCE_OVERSEERS) reads every person, as it follows a flag; no one else sees a person. Another
+# institution's row is a 404 (selectors.staff_for, certificate_for). The ID number goes in on create and
+# comes out only masked. The same person twice at an institution, or a certificate number already
+# recorded, is a 409 (code `duplicate`).
+from contextlib import contextmanager
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import response as drf_response
+from rest_framework.generics import ListAPIView
+
+from tuoyu.accounts import capabilities
+from tuoyu.core import api_views
+from tuoyu.core.access import only
+from tuoyu.core.api import CONFLICT_CODES, Conflict
+from tuoyu.core.filters import IdFilter
+from tuoyu.institutions.models import ClassGroup
+
+from . import selectors as staff_selectors
+from .models import Certificate, Post, StaffMember
+from .serializers import (
+    WorkforceCertificateCreateSerializer,
+    WorkforceCertificateSerializer,
+    WorkforceStaffCreateSerializer,
+    WorkforceStaffErrorSerializer,
+    WorkforceStaffSerializer,
+    WorkforceStaffUpdateSerializer,
+)
+from .services import staff as staff_services
+
+STAFF_READERS = capabilities.STAFF_KEEPERS | capabilities.WORKFORCE_OVERSEERS
+STAFF_WRITERS = capabilities.STAFF_KEEPERS
+STAFF_ERRORS = {
+    400: OpenApiResponse(
+        WorkforceStaffErrorSerializer, description="Invalid request, or refused by the rules"
+    ),
+    403: OpenApiResponse(WorkforceStaffErrorSerializer, description="Your role or relation may not do this"),
+    404: OpenApiResponse(WorkforceStaffErrorSerializer, description="No such record that you may see"),
+    409: OpenApiResponse(
+        WorkforceStaffErrorSerializer, description="Already recorded: the same person, the same certificate"
+    ),
+}
+
+
+@contextmanager
+def staff_service_errors():
+    """core.api_views.service_errors, and a 409 when a field's error is a conflict (`duplicate`)."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict") and any(
+            error.code in CONFLICT_CODES for errors in exc.error_dict.values() for error in errors
+        ):
+            raise Conflict(exc.message_dict) from exc
+        with api_views.service_errors():
+            raise
+
+
+def _staff_rows(user):
+    return staff_selectors.staff_visible_to(user).select_related("institution", "class_group")
+
+
+def _staff_answer(pk: int) -> dict:
+    return WorkforceStaffSerializer(
+        StaffMember.objects.select_related("institution", "class_group").get(pk=pk)
+    ).data
+
+
+def _kept(user, pk: int) -> StaffMember:
+    """A row the operator keeps; another's is a 404."""
+    staff = staff_selectors.staff_kept_by(user).select_related("institution").filter(pk=pk).first()
+    if staff is None:
+        raise drf_exceptions.NotFound
+    return staff
+
+
+def _class_of(fields: dict) -> dict:
+    """The `class_group` id as the row (the service checks it is the institution's)."""
+    if fields.get("class_group") is not None:
+        group = ClassGroup.objects.filter(pk=fields["class_group"]).first()
+        if group is None:
+            raise drf_exceptions.ValidationError({"class_group": [gettext("No such class.")]})
+        fields["class_group"] = group
+    return fields
+
+
+class StaffFilter(django_filters.FilterSet):
+    institution = IdFilter(field_name="institution_id")
+    post = django_filters.ChoiceFilter(choices=Post.choices)
+
+    class Meta:
+        model = StaffMember
+        fields = ["institution", "post"]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="workforce_staff_list",
+        summary="Staff you may see",
+        description="An operator: the staff of their own institutions (current and former). The commission: "
+        "everyone. The ID number only masked.",
+    )
+)
+class StaffListAPI(api_views.SignedInAPIView, ListAPIView):
+    tuoyu_access = only(*STAFF_READERS, write=STAFF_WRITERS)
+    serializer_class = WorkforceStaffSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = StaffFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return StaffMember.objects.none()
+        return _staff_rows(self.request.user).order_by("institution_id", "post", "name", "pk")
+
+    @extend_schema(
+        operation_id="workforce_staff_create",
+        summary="Add a member of staff",
+        description="An institution's operator. `institution` is needed only when they keep more than one. "
+        "The ID number is checked by its check digit; the same person twice at one institution is a 409 "
+        "(a former employee is reopened instead: PATCH `ended_on` to null).",
+        request=WorkforceStaffCreateSerializer,
+        responses={201: WorkforceStaffSerializer, **STAFF_ERRORS},
+    )
+    def post(self, request):
+        fields = dict(api_views.validated(request, WorkforceStaffCreateSerializer))
+        kept = list(staff_selectors.kept_institutions(request.user).order_by("pk"))
+        wanted = fields.pop("institution", None)
+        if wanted is None and len(kept) != 1:
+            raise drf_exceptions.ValidationError({"institution": [gettext("Choose the institution.")]})
+        institution = kept[0] if wanted is None else next((i for i in kept if i.pk == wanted), None)
+        if institution is None:
+            raise drf_exceptions.ValidationError({"institution": [gettext("Not an institution you keep.")]})
+        with staff_service_errors():
+            staff = staff_services.staff_add(
+                institution=institution, by=request.user, fields=_class_of(fields)
+            )
+        return drf_response.Response(_staff_answer(staff.pk), status=201)
+
+
+class StaffDetailAPI(api_views.SignedInAPIView):
+    tuoyu_access = only(*STAFF_READERS, write=STAFF_WRITERS)
+    serializer_class = WorkforceStaffSerializer
+
+    @extend_schema(
+        operation_id="workforce_staff_retrieve",
+        summary="One member of staff",
+        responses={200: WorkforceStaffSerializer, 404: STAFF_ERRORS[404]},
+    )
+    def get(self, request, pk: int):
+        return drf_response.Response(
+            WorkforceStaffSerializer(staff_selectors.staff_for(request.user, pk)).data
+        )
+
+    @extend_schema(
+        operation_id="workforce_staff_partial_update",
+        summary="Correct or complete a member of staff's record",
+        description="The operator of the person's institution. Not the ID number. `ended_on` ends the "
+        "employment; null reopens it; `class_group` assigns a carer to a class of the same institution.",
+        request=WorkforceStaffUpdateSerializer,
+        responses={200: WorkforceStaffSerializer, **STAFF_ERRORS},
+    )
+    def patch(self, request, pk: int):
+        staff = _kept(request.user, pk)
+        fields = dict(api_views.validated(request, WorkforceStaffUpdateSerializer, partial=True))
+        with staff_service_errors():
+            staff_services.staff_update(staff=staff, by=request.user, fields=_class_of(fields))
+        return drf_response.Response(_staff_answer(staff.pk))
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="workforce_staff_certificates_list",
+        summary="A member of staff's certificates",
+        responses={200: WorkforceCertificateSerializer(many=True), 404: STAFF_ERRORS[404]},
+    )
+)
+class StaffCertificateListAPI(api_views.SignedInAPIView, ListAPIView):
+    tuoyu_access = only(*STAFF_READERS, write=STAFF_WRITERS)
+    serializer_class = WorkforceCertificateSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Certificate.objects.none()
+        staff = staff_selectors.staff_for(self.request.user, self.kwargs["pk"])
+        return staff.certificates.select_related("kind").order_by("kind__sort_order", "-issued_on", "pk")
+
+    @extend_schema(
+        operation_id="workforce_staff_certificates_create",
+        summary="Add a certificate (JSON, or multipart with its scan)",
+        description="The operator of the person's institution. The scan is a PDF, JPEG or PNG by content; "
+        "an expiry before the issue date is a 400; a number already recorded (for this person, or for "
+        "another person under the same kind) is a 409.",
+        request={
+            "application/json": WorkforceCertificateCreateSerializer,
+            "multipart/form-data": WorkforceCertificateCreateSerializer,
+        },
+        responses={201: WorkforceCertificateSerializer, **STAFF_ERRORS},
+    )
+    def post(self, request, pk: int):
+        staff = _kept(request.user, pk)
+        body = api_views.validated(request, WorkforceCertificateCreateSerializer)
+        with staff_service_errors():
+            certificate = staff_services.certificate_add(
+                staff=staff,
+                by=request.user,
+                kind=body["kind"],
+                number=body["number"],
+                issuer=body["issuer"],
+                issued_on=body["issued_on"],
+                expires_on=body.get("expires_on"),
+                scan=body.get("scan"),
+            )
+        return drf_response.Response(WorkforceCertificateSerializer(certificate).data, status=201)
+
+
+class CertificateDetailAPI(api_views.SignedInAPIView):
+    tuoyu_access = only(*STAFF_READERS, write=STAFF_WRITERS)
+    serializer_class = WorkforceCertificateSerializer
+
+    @extend_schema(
+        operation_id="workforce_certificates_retrieve",
+        summary="One certificate",
+        responses={200: WorkforceCertificateSerializer, 404: STAFF_ERRORS[404]},
+    )
+    def get(self, request, pk: int):
+        return drf_response.Response(
+            WorkforceCertificateSerializer(staff_selectors.certificate_for(request.user, pk)).data
+        )
+
+    @extend_schema(
+        operation_id="workforce_certificates_destroy",
+        summary="Remove a certificate",
+        description="The operator of the person's institution.",
+        responses={204: None, **STAFF_ERRORS},
+    )
+    def delete(self, request, pk: int):
+        certificate = staff_selectors.certificate_for(request.user, pk)
+        _kept(request.user, certificate.staff_id)
+        staff_services.certificate_remove(certificate=certificate, by=request.user)
+        return drf_response.Response(status=204)
+
 
 # --- courses and attendance ---
 # The district's courses: training managers (commission, guidance centre) see and run every course; an

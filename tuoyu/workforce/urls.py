@@ -5,6 +5,7 @@ Each audience's pages are a package with one module per subject (views_instituti
 from django.urls import path
 
 from . import api
+from .views_government import experts as expert_views
 from .views_government import training as course_views
 from .views_institution import training as training_views
 from .views_institution import staff as staff_views
@@ -42,6 +43,12 @@ urlpatterns = [
         "courses/<int:pk>/attendance.xlsx", course_views.course_attendance_xlsx, name="course_attendance_xlsx"
     ),
     # --- the expert pool (commission) ---
+    path("experts/", expert_views.experts, name="experts"),
+    path("experts/new/", expert_views.expert_new, name="expert_new"),
+    path("experts/export.xlsx", expert_views.experts_xlsx, name="experts_xlsx"),
+    path("experts/<int:pk>/", expert_views.expert_edit, name="expert_edit"),
+    path("experts/<int:pk>/retire/", expert_views.expert_retire, name="expert_retire"),
+    path("experts/<int:pk>/reinstate/", expert_views.expert_reinstate, name="expert_reinstate"),
 ]
 
 api_urlpatterns = [

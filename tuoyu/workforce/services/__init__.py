@@ -25,3 +25,4 @@ from .training import (  # noqa: F401
     course_withdraw,
 )
 # --- the expert pool (services/experts.py) ---
+from .experts import expert_add, expert_reinstate, expert_retire, expert_update  # noqa: F401

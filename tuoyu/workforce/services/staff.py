@@ -176,7 +176,7 @@ def _refuse_same_person(institution_id: int, index: str, *, exclude_pk: int | No
         ) % {"date": row.ended_on.isoformat()}
     else:
         message = _("This person is already on the staff of this institution.")
-    raise ValidationError({"id_number": [message]}, code="duplicate")
+    raise ValidationError({"id_number": [ValidationError(message, code="duplicate")]})
 
 
 # --- staff ------------------------------------------------------------------------------------------
@@ -329,7 +329,7 @@ def certificate_add(
 ) -> Certificate:
     """A certificate of a staff member, with an optional scan (PDF, JPEG or PNG, by content)."""
     _guard_keeper(staff.institution_id, by)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list] = {}
     number = _text(number)
     issuer = _text(issuer)
     if kind is None:
@@ -362,15 +362,15 @@ def certificate_add(
         same = Certificate.objects.filter(kind=kind, number__iexact=number).select_related("staff")
         holders = {cert.staff.id_number_index for cert in same}
         if any(cert.staff_id == staff.pk for cert in same):
-            errors["number"] = [_("This certificate is already recorded for this person.")]
-        elif holders - {staff.id_number_index}:
             errors["number"] = [
-                _(
-                    "A %(kind)s with this number is already recorded for another person. Check the number "
-                    "on the certificate."
-                )
-                % {"kind": kind.name}
+                ValidationError(_("This certificate is already recorded for this person."), code="duplicate")
             ]
+        elif holders - {staff.id_number_index}:
+            message = _(
+                "A %(kind)s with this number is already recorded for another person. Check the number on "
+                "the certificate."
+            ) % {"kind": kind.name}
+            errors["number"] = [ValidationError(message, code="duplicate")]
     if errors:
         raise ValidationError(errors)
     certificate = Certificate(
