@@ -5,8 +5,9 @@
     python3 verify_draw.py https://…/inspections/draws/12.json
     python3 verify_draw.py - < draw-12.json                  # from standard input
 
-It re-runs the algorithm "sha256-rank/1" (docs/inspections-draw.md) over the seed and the input lists in
-the file, prints the result and says whether it equals the published one. Exit status: 0 when it matches,
+It re-runs the algorithm "sha256-rank/1" (docs/inspections-draw.md), or "sha256-rank/2" for a draw with
+experts from the pool (step 4), over the seed and the input lists in the file, prints the result and says
+whether it equals the published one. Exit status: 0 when it matches,
 1 when it does not, 2 when the file cannot be read.
 
 This is a second, independent writing of the algorithm: it must not import anything of the project.
@@ -18,6 +19,7 @@ import sys
 import urllib.request
 
 ALGORITHM = "sha256-rank/1"
+ALGORITHM_EXPERTS = "sha256-rank/2"  # the same, and experts drawn for each inspection (step 4)
 
 
 def sha256_hex(text):
@@ -36,6 +38,19 @@ def redo(doc):
     drawn = sorted(ids, key=lambda i: (sha256_hex(f"{seed}|institution|{i}"), i))[:count]
     # Step 3: for each drawn institution in order, the pool minus linked inspectors, by (assignments so
     # far, SHA-256("seed|inspector|institution id|code")); the first per_inspection are taken.
+    # Step 4 (sha256-rank/2 only): for each drawn institution in order, the experts minus those who work
+    # there, by (assignments so far, SHA-256("seed|expert|institution id|code")); the first
+    # experts_per_inspection are taken.
+    experts_per = (
+        int(doc.get("experts_per_inspection") or 0) if doc.get("algorithm") == ALGORITHM_EXPERTS else 0
+    )
+    expert_codes = (
+        sorted({str(row["code"]).strip() for row in doc.get("experts") or []}) if experts_per else []
+    )
+    expert_linked = (
+        {(str(c).strip(), int(i)) for c, i in doc.get("expert_links") or []} if experts_per else set()
+    )
+    expert_load = dict.fromkeys(expert_codes, 0)
     load = dict.fromkeys(codes, 0)
     result = []
     for institution in drawn:
@@ -48,7 +63,18 @@ def redo(doc):
         chosen = eligible[:per]
         for c in chosen:
             load[c] += 1
-        result.append({"institution": institution, "inspectors": chosen})
+        entry = {"institution": institution, "inspectors": chosen}
+        if experts_per:
+            eligible = [c for c in expert_codes if (c, institution) not in expert_linked]
+            if len(eligible) < experts_per:
+                raise SystemExit(
+                    f"institution {institution}: only {len(eligible)} eligible experts, {experts_per} needed"
+                )
+            eligible.sort(key=lambda c: (expert_load[c], sha256_hex(f"{seed}|expert|{institution}|{c}"), c))
+            entry["experts"] = eligible[:experts_per]
+            for c in entry["experts"]:
+                expert_load[c] += 1
+        result.append(entry)
     return result
 
 
@@ -71,13 +97,18 @@ def main(argv):
     except (OSError, ValueError) as exc:
         print(f"cannot read {argv[1]}: {exc}", file=sys.stderr)
         return 2
-    if doc.get("algorithm") != ALGORITHM:
-        print(f"this script checks {ALGORITHM}; the file says {doc.get('algorithm')!r}", file=sys.stderr)
+    if doc.get("algorithm") not in (ALGORITHM, ALGORITHM_EXPERTS):
+        print(
+            f"this script checks {ALGORITHM} and {ALGORITHM_EXPERTS}; the file says {doc.get('algorithm')!r}",
+            file=sys.stderr,
+        )
         return 2
     names = {int(row["id"]): row.get("name", "") for row in doc["institutions"]}
     result = redo(doc)
     for n, entry in enumerate(result, start=1):
         who = ", ".join(entry["inspectors"])
+        if "experts" in entry:
+            who += "; experts: " + ", ".join(entry["experts"])
         print(f"{n}. {entry['institution']} {names.get(entry['institution'], '')}: {who}")
     matches = result == doc.get("result")
     print(

@@ -172,7 +172,9 @@ class DrawVerifyAPI(GenericAPIView):
             result = draw_module.rerun(document)
         except (DjangoValidationError, KeyError, TypeError, ValueError):
             result = []  # inputs that cannot be run (tampered with, or an unknown algorithm) do not match
-        matches = document["algorithm"] == draw_module.ALGORITHM and result == draw.result
+        # The name must be the one the inputs call for: sha256-rank/1 without experts, /2 with them.
+        expected = draw_module.algorithm_for(document.get("experts_per_inspection", 0))
+        matches = document["algorithm"] == expected and result == draw.result
         body = {"matches": matches, "result": result, "stored": draw.result}
         return Response(InspectionDrawVerifySerializer(body).data)
 

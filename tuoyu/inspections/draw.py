@@ -11,6 +11,13 @@ stdlib-only `docs/verify_draw.py`); docs/inspections-draw.md explains it step by
        to it (回避). They are ordered by (inspections already given to them in this draw,
        SHA-256(f"{seed}|inspector|{institution id}|{code}")), and the first `per_inspection` are taken.
        Counting the assignments first spreads the work over the pool.
+    4. Only for a draw with experts ("sha256-rank/2"; `experts_per_inspection` > 0): for each drawn
+       institution, in the same order, the experts of the pool (sorted by code) minus those who work
+       there (expert links [[code, institution id]], 回避) are ordered by (inspections already given to
+       them in this draw, SHA-256(f"{seed}|expert|{institution id}|{code}")), and the first
+       `experts_per_inspection` are taken; each result entry gets "experts": [code, …].
+       A draw without experts is step 1 to 3 only, named "sha256-rank/1", and its published document and
+       result are exactly what they were before experts existed.
 
 No database, no clock and no random source here: the seed is chosen by the service
 (`secrets.token_hex(16)`), stored and published with the inputs, so the same inputs and seed always give
@@ -25,6 +32,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 ALGORITHM = "sha256-rank/1"
+# The same draw with experts from the pool (step 4): a new name, since the published text changes.
+ALGORITHM_EXPERTS = "sha256-rank/2"
+ALGORITHMS = frozenset({ALGORITHM, ALGORITHM_EXPERTS})
 MIN_PER_INSPECTION = 2  # 双随机: at least two law-enforcement officers per inspection
 
 
@@ -39,6 +49,15 @@ def institution_key(seed: str, institution_id: int) -> str:
 
 def inspector_key(seed: str, institution_id: int, code: str) -> str:
     return f"{seed}|inspector|{institution_id}|{code}"
+
+
+def expert_key(seed: str, institution_id: int, code: str) -> str:
+    return f"{seed}|expert|{institution_id}|{code}"
+
+
+def algorithm_for(experts_per_inspection: int) -> str:
+    """The name a draw is stored and published with: /1 without experts (unchanged), /2 with them."""
+    return ALGORITHM_EXPERTS if int(experts_per_inspection or 0) > 0 else ALGORITHM
 
 
 def _text(value) -> str:
@@ -65,6 +84,23 @@ def canonical_inspectors(inspectors: Iterable[dict]) -> list[dict]:
             for row in inspectors
         ),
         key=lambda row: (row["code"], row["name"], row["department"]),
+    )
+    return _first_per(rows, "code")
+
+
+def canonical_experts(experts: Iterable[dict]) -> list[dict]:
+    """[{"code", "name", "field", "unit"}] sorted by code, one entry per code."""
+    rows = sorted(
+        (
+            {
+                "code": _text(row["code"]),
+                "name": _text(row.get("name")),
+                "field": _text(row.get("field")),
+                "unit": _text(row.get("unit")),
+            }
+            for row in experts
+        ),
+        key=lambda row: (row["code"], row["name"], row["field"], row["unit"]),
     )
     return _first_per(rows, "code")
 
@@ -109,10 +145,14 @@ def run_draw(
     links: list[list],
     sample_count: int,
     per_inspection: int,
+    experts: Iterable[dict] = (),
+    expert_links: Iterable = (),
+    experts_per_inspection: int = 0,
 ) -> list[dict]:
     """The draw: [{"institution": id, "inspectors": [code, …]}] in drawn order, inspectors in their
-    drawn order. Raises ValidationError (nothing drawn) when it cannot give every drawn institution
-    `per_inspection` inspectors who are not linked to it."""
+    drawn order (and "experts": [code, …] when `experts_per_inspection` > 0). Raises ValidationError
+    (nothing drawn) when it cannot give every drawn institution `per_inspection` inspectors who are not
+    linked to it, or `experts_per_inspection` experts who do not work there."""
     seed = _text(seed)
     if not seed:
         raise ValidationError(_("The draw needs a seed."), code="seed")
@@ -131,6 +171,21 @@ def run_draw(
             _("Too few inspectors in the pool: %(pool)d; each inspection needs %(count)d.")
             % {"pool": len(inspectors), "count": per_inspection},
             code="pool",
+        )
+    experts_per_inspection = int(experts_per_inspection or 0)
+    if experts_per_inspection < 0:
+        raise ValidationError(_("The number of experts cannot be negative."), code="experts_per_inspection")
+    experts = canonical_experts(experts) if experts_per_inspection else []
+    expert_linked = (
+        {(code, institution) for code, institution in canonical_links(expert_links)}
+        if experts_per_inspection
+        else set()
+    )
+    if experts_per_inspection and len(experts) < experts_per_inspection:
+        raise ValidationError(
+            _("Too few experts in the pool: %(pool)d; each inspection needs %(count)d.")
+            % {"pool": len(experts), "count": experts_per_inspection},
+            code="expert_pool",
         )
     count = max(0, min(int(sample_count), len(institutions)))
     ranked = sorted(institutions, key=lambda row: (digest(institution_key(seed, row["id"])), row["id"]))
@@ -152,7 +207,25 @@ def run_draw(
             code="recusal",
         )
 
+    expert_codes = [row["code"] for row in experts]
+    if experts_per_inspection:
+        short = []
+        for row in drawn:
+            eligible = [code for code in expert_codes if (code, row["id"]) not in expert_linked]
+            if len(eligible) < experts_per_inspection:
+                short.append(f"{row['name'] or row['id']}（{len(eligible)}）")
+        if short:
+            raise ValidationError(
+                _(
+                    "Not enough experts who do not work at: %(institutions)s. Each inspection needs "
+                    "%(count)d; add experts to the pool."
+                )
+                % {"institutions": "、".join(short), "count": experts_per_inspection},
+                code="expert_recusal",
+            )
+
     load = dict.fromkeys(codes, 0)
+    expert_load = dict.fromkeys(expert_codes, 0)
     result = []
     for row in drawn:
         eligible = [code for code in codes if (code, row["id"]) not in linked]
@@ -160,14 +233,24 @@ def run_draw(
         chosen = eligible[:per_inspection]
         for code in chosen:
             load[code] += 1
-        result.append({"institution": row["id"], "inspectors": chosen})
+        entry = {"institution": row["id"], "inspectors": chosen}
+        if experts_per_inspection:
+            eligible = [code for code in expert_codes if (code, row["id"]) not in expert_linked]
+            eligible.sort(
+                key=lambda code: (expert_load[code], digest(expert_key(seed, row["id"], code)), code)
+            )
+            entry["experts"] = eligible[:experts_per_inspection]
+            for code in entry["experts"]:
+                expert_load[code] += 1
+        result.append(entry)
     return result
 
 
 def document(draw) -> dict:
     """What the public page offers as JSON and `docs/verify_draw.py` reads: exactly the inputs and the
-    result of a stored Draw (any object with its fields)."""
-    return {
+    result of a stored Draw (any object with its fields). A draw with experts ("sha256-rank/2") adds
+    "experts_per_inspection", "experts" and "expert_links"; one without is exactly as it always was."""
+    doc = {
         "algorithm": draw.algorithm,
         "seed": draw.seed,
         "sample_count": draw.sample_count,
@@ -175,12 +258,18 @@ def document(draw) -> dict:
         "institutions": draw.institution_list,
         "inspectors": draw.inspector_list,
         "links": draw.links,
-        "result": draw.result,
     }
+    if draw.algorithm == ALGORITHM_EXPERTS:
+        doc["experts_per_inspection"] = getattr(draw, "experts_per_inspection", 0)
+        doc["experts"] = getattr(draw, "expert_list", [])
+        doc["expert_links"] = getattr(draw, "expert_links", [])
+    doc["result"] = draw.result
+    return doc
 
 
 def rerun(doc: dict) -> list[dict]:
-    """Run the draw again over a published document (the JSON of `document`)."""
+    """Run the draw again over a published document (the JSON of `document`); the experts' part only
+    when the document has one."""
     return run_draw(
         seed=doc["seed"],
         institutions=doc["institutions"],
@@ -188,13 +277,19 @@ def rerun(doc: dict) -> list[dict]:
         links=doc["links"],
         sample_count=int(doc["sample_count"]),
         per_inspection=int(doc["per_inspection"]),
+        experts=doc.get("experts") or [],
+        expert_links=doc.get("expert_links") or [],
+        experts_per_inspection=int(doc.get("experts_per_inspection") or 0),
     )
 
 
 def verify(draw) -> bool:
-    """True when re-running a stored Draw over its own published inputs gives its stored result."""
+    """True when re-running a stored Draw over its own published inputs gives its stored result (and
+    its algorithm's name is the one its inputs call for)."""
     doc = document(draw)
-    if doc["algorithm"] != ALGORITHM:
+    if doc["algorithm"] not in ALGORITHMS or doc["algorithm"] != algorithm_for(
+        doc.get("experts_per_inspection", 0)
+    ):
         return False
     try:
         return rerun(doc) == doc["result"]

@@ -173,6 +173,12 @@ class InspectionPlan(models.Model):
         verbose_name=_("institutions to draw from"),
     )
     inspectors = models.ManyToManyField(Inspector, related_name="plans", verbose_name=_("inspector pool"))
+    # Experts of the district's pool (workforce.Expert) drawn with the inspectors, the same way; 0 (the
+    # default) draws none, and the draw is then exactly the one without experts ("sha256-rank/1").
+    experts_per_inspection = models.PositiveSmallIntegerField(_("experts per inspection"), default=0)
+    experts = models.ManyToManyField(
+        "workforce.Expert", blank=True, related_name="inspection_plans", verbose_name=_("expert pool")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
@@ -226,7 +232,13 @@ class Draw(models.Model):
     links = models.JSONField(default=list)
     sample_count = models.PositiveSmallIntegerField()
     inspectors_per_inspection = models.PositiveSmallIntegerField()
-    # [{"institution": 12, "inspectors": ["code", "code"]}] in drawn order.
+    # With experts ("sha256-rank/2" only): [{"code", "name", "field", "unit"}] sorted by code; the
+    # recusals [[expert code, institution id]] (the expert works there) sorted; how many per inspection.
+    expert_list = models.JSONField(default=list)
+    expert_links = models.JSONField(default=list)
+    experts_per_inspection = models.PositiveSmallIntegerField(default=0)
+    # [{"institution": 12, "inspectors": ["code", "code"]}] in drawn order (and "experts": ["code"] when
+    # the draw has experts).
     result = models.JSONField(default=list)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField(auto_now_add=True)
@@ -268,6 +280,9 @@ class Inspection(models.Model):
         "institutions.Institution", on_delete=models.PROTECT, related_name="inspections"
     )
     inspectors = models.ManyToManyField(Inspector, related_name="inspections", verbose_name=_("inspectors"))
+    experts = models.ManyToManyField(
+        "workforce.Expert", blank=True, related_name="inspections", verbose_name=_("experts")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=InspectionStatus.choices, default=InspectionStatus.ASSIGNED
     )

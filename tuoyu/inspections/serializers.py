@@ -103,6 +103,11 @@ class InspectionDrawSerializer(serializers.ModelSerializer):
     institutions = serializers.JSONField(source="institution_list", read_only=True)
     inspectors = serializers.JSONField(source="inspector_list", read_only=True)
     links = serializers.JSONField(read_only=True)
+    # A draw with experts ("sha256-rank/2"): how many per inspection, the experts [{code, name, field,
+    # unit}] by code (never a mobile number) and their recusals [[code, institution id]]; 0 and [] else.
+    experts_per_inspection = serializers.IntegerField(read_only=True)
+    experts = serializers.JSONField(source="expert_list", read_only=True)
+    expert_links = serializers.JSONField(read_only=True)
     result = serializers.JSONField(read_only=True)
     is_current = serializers.BooleanField(read_only=True)
 
@@ -120,6 +125,9 @@ class InspectionDrawSerializer(serializers.ModelSerializer):
             "institutions",
             "inspectors",
             "links",
+            "experts_per_inspection",
+            "experts",
+            "expert_links",
             "result",
             "drawn_at",
             "is_current",

@@ -309,6 +309,7 @@ def record(request, pk: int):
             "inspectors": list(
                 inspection.inspectors.select_related("department").order_by("certificate_number")
             ),
+            "experts": list(inspection.experts.order_by("code")),
             "drawn": selectors.drawn_for(request.user).filter(pk=inspection.pk).exists(),
             "on_site": inspection.status == InspectionStatus.ASSIGNED,
         },

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tuoyu.accounts import capabilities
 from tuoyu.regions.models import Department, Unit
+from tuoyu.workforce.models import Expert
+from tuoyu.workforce.selectors.experts import experts_available
 
 from ..models import ChecklistItem, Domain, Inspector
 
@@ -55,6 +57,20 @@ class PlanForm(forms.Form):
         queryset=Inspector.objects.filter(active=True).select_related("department"),
         widget=forms.CheckboxSelectMultiple,
     )
+    experts_per_inspection = forms.IntegerField(
+        label=_("Experts per inspection"),
+        min_value=0,
+        initial=0,
+        required=False,
+        help_text=_("Experts of the district's pool drawn with the inspectors, the same way; 0 for none."),
+    )
+    experts = forms.ModelMultipleChoiceField(
+        label=_("Expert pool"),
+        queryset=Expert.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for every expert available for inspections."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +89,10 @@ class PlanForm(forms.Form):
             f"{i.name}（{i.department}，{i.certificate_number}）"
         )
         self.fields["checklist"].label_from_instance = lambda item: f"{item.code} {item.text}"
+        self.fields["experts"].queryset = experts_available("inspection")
+        self.fields["experts"].label_from_instance = lambda e: (
+            f"{e.name}（{e.get_field_display()}，{e.unit}，{e.code}）"
+        )
 
 
 class ReasonForm(forms.Form):

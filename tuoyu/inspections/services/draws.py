@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tuoyu.core.statemachine import lock, refuse, transition
 from tuoyu.core.validators import required_text
 from tuoyu.institutions import workflow as institution_workflow
+from tuoyu.workforce.selectors.experts import experts_available
 
 from .. import draw as draw_rules
 from ..models import Draw, Inspection, InspectionPlan, InspectionStatus, Inspector, InspectorLink, PlanStatus
@@ -29,7 +30,8 @@ def new_seed() -> str:
 def draw_inputs(plan: InspectionPlan) -> dict:
     """The plan's lists as the draw publishes them: institutions [{id, name}] by id, the active
     inspectors of the pool [{code, name, department}] by code, and the declared links between the two
-    [[code, institution id]]."""
+    [[code, institution id]]; when the plan asks for experts, its experts still available for inspections
+    [{code, name, field, unit}] by code and their recusals [[code, institution id]] (where they work)."""
     # An institution deregistered since the plan was made is no longer there to inspect (a suspended one
     # is: its inspection is how it comes back).
     candidates = plan.institutions.exclude(status__in=institution_workflow.GONE)
@@ -45,11 +47,25 @@ def draw_inputs(plan: InspectionPlan) -> dict:
     links = InspectorLink.objects.filter(
         inspector__in=[i.pk for i in pool], institution__in=[row["id"] for row in institutions]
     ).values_list("inspector__certificate_number", "institution_id")
+    # Experts only when the plan asks for them: the plan's pool, those still available for inspections;
+    # an expert is never drawn for the institution they work at (the employer, 回避).
+    expert_pool = []
+    if plan.experts_per_inspection:
+        available = experts_available("inspection").values("pk")
+        expert_pool = list(plan.experts.filter(pk__in=available).order_by("code"))
+    ids = {row["id"] for row in institutions}
     return {
         "institutions": draw_rules.canonical_institutions(institutions),
         "inspectors": draw_rules.canonical_inspectors(inspectors),
         "links": draw_rules.canonical_links(links),
         "pool": {i.certificate_number: i for i in pool},
+        "experts": draw_rules.canonical_experts(
+            {"code": e.code, "name": e.name, "field": e.field, "unit": e.unit} for e in expert_pool
+        ),
+        "expert_links": draw_rules.canonical_links(
+            (e.code, e.employer_id) for e in expert_pool if e.employer_id in ids
+        ),
+        "expert_pool": {e.code: e for e in expert_pool},
     }
 
 
@@ -68,24 +84,34 @@ def _make_draw(*, plan: InspectionPlan, by, number: int, seed: str | None = None
         links=inputs["links"],
         sample_count=sample_count,
         per_inspection=plan.inspectors_per_inspection,
+        experts=inputs["experts"],
+        expert_links=inputs["expert_links"],
+        experts_per_inspection=plan.experts_per_inspection,
     )
+    with_experts = plan.experts_per_inspection > 0
     row = Draw.objects.create(
         plan=plan,
         number=number,
-        algorithm=draw_rules.ALGORITHM,
+        algorithm=draw_rules.algorithm_for(plan.experts_per_inspection),
         seed=seed,
         institution_list=inputs["institutions"],
         inspector_list=inputs["inspectors"],
         links=inputs["links"],
         sample_count=sample_count,
         inspectors_per_inspection=plan.inspectors_per_inspection,
+        expert_list=inputs["experts"] if with_experts else [],
+        expert_links=inputs["expert_links"] if with_experts else [],
+        experts_per_inspection=plan.experts_per_inspection,
         result=result,
         drawn_by=by,
     )
     pool: dict[str, Inspector] = inputs["pool"]
+    expert_pool = inputs["expert_pool"]
     for entry in result:
         inspection = Inspection.objects.create(plan=plan, draw=row, institution_id=entry["institution"])
         inspection.inspectors.set([pool[code] for code in entry["inspectors"]])
+        if entry.get("experts"):
+            inspection.experts.set([expert_pool[code] for code in entry["experts"]])
     return row
 
 

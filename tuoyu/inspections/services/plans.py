@@ -17,6 +17,7 @@ from tuoyu.accounts import capabilities
 from tuoyu.core.statemachine import lock, refuse, transition
 from tuoyu.core.validators import required_text
 from tuoyu.institutions.models import Institution, InstitutionStatus
+from tuoyu.workforce.selectors.experts import experts_available
 
 from ..draw import MIN_PER_INSPECTION
 from ..models import (
@@ -47,6 +48,8 @@ _FIELDS = (
     "inspectors_per_inspection",
     "institutions",
     "inspectors",
+    "experts_per_inspection",
+    "experts",
 )
 
 
@@ -152,6 +155,24 @@ def _validate(values: dict) -> dict:
             _("The inspector pool needs at least %(count)d inspectors on the roster.") % {"count": int(per)}
         )
     values["inspectors"] = inspectors
+
+    # Experts of the pool drawn with the inspectors (0: none). The plan's expert pool defaults to every
+    # expert available for inspections; the draw reads those still available then.
+    experts_per = values.get("experts_per_inspection") or 0
+    if int(experts_per) < 0:
+        errors.setdefault("experts_per_inspection", []).append(_("The number of experts cannot be negative."))
+        experts_per = 0
+    values["experts_per_inspection"] = int(experts_per)
+    available = {e.pk: e for e in experts_available("inspection")}
+    experts = [e for e in values.get("experts") or [] if e.pk in available]
+    if experts_per and not experts:
+        experts = list(available.values())
+    if experts_per and len(experts) < int(experts_per):
+        errors.setdefault("experts", []).append(
+            _("The expert pool needs at least %(count)d experts available for inspections.")
+            % {"count": int(experts_per)}
+        )
+    values["experts"] = experts
     if errors:
         raise ValidationError(errors)
     return values
@@ -163,11 +184,13 @@ def _save(plan: InspectionPlan, values: dict) -> InspectionPlan:
     plan.sample_percent = values.get("sample_percent")
     plan.sample_size = values.get("sample_size")
     plan.inspectors_per_inspection = int(values["inspectors_per_inspection"])
+    plan.experts_per_inspection = values["experts_per_inspection"]
     plan.save()
     plan.departments.set(values["departments"])
     plan.checklist.set(values["checklist"])
     plan.institutions.set(values["institutions"])
     plan.inspectors.set(values["inspectors"])
+    plan.experts.set(values["experts"])
     return plan
 
 
@@ -188,8 +211,12 @@ def plan_create(
     sample_size: int | None = None,
     inspectors_per_inspection: int = MIN_PER_INSPECTION,
     institutions=None,
+    experts_per_inspection: int = 0,
+    experts=None,
 ) -> InspectionPlan:
-    """A draft plan. `institutions` defaults to every filed institution in `unit` (or the district)."""
+    """A draft plan. `institutions` defaults to every filed institution in `unit` (or the district).
+    `experts_per_inspection` experts of the pool are drawn for each inspection too (0: none); `experts`
+    defaults to every expert available for inspections (workforce.selectors.experts_available)."""
     guard_planner(by, lead_department=lead_department)
     values = _validate(
         {
@@ -206,6 +233,8 @@ def plan_create(
             "inspectors_per_inspection": inspectors_per_inspection,
             "institutions": institutions,
             "inspectors": inspectors,
+            "experts_per_inspection": experts_per_inspection,
+            "experts": experts,
         }
     )
     return _save(InspectionPlan(created_by=by), values)
@@ -236,6 +265,8 @@ def plan_update(*, plan: InspectionPlan, by, **changes) -> InspectionPlan:
         "inspectors_per_inspection": locked.inspectors_per_inspection,
         "institutions": list(locked.institutions.all()),
         "inspectors": list(locked.inspectors.all()),
+        "experts_per_inspection": locked.experts_per_inspection,
+        "experts": list(locked.experts.all()),
     }
     if "sample_percent" in changes and "sample_size" not in changes and changes["sample_percent"] is not None:
         current["sample_size"] = None  # choosing the other way replaces the first

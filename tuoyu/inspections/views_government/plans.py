@@ -75,6 +75,8 @@ def plan_new(request):
                 sample_size=data["sample_size"],
                 inspectors_per_inspection=data["inspectors_per_inspection"],
                 inspectors=list(data["inspectors"]),
+                experts_per_inspection=data.get("experts_per_inspection") or 0,
+                experts=list(data.get("experts") or []),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -93,7 +95,7 @@ def plan_detail(request, pk: int):
             Prefetch(
                 "inspections",
                 queryset=Inspection.objects.select_related("institution")
-                .prefetch_related("inspectors")
+                .prefetch_related("inspectors", "experts")
                 .order_by("pk"),
             )
         )
@@ -108,6 +110,7 @@ def plan_detail(request, pk: int):
             "checklist": plan.checklist.all(),
             "institutions": plan.institutions.select_related("unit").order_by("pk"),
             "inspectors": plan.inspectors.select_related("department").order_by("certificate_number"),
+            "experts": plan.experts.order_by("code") if plan.experts_per_inspection else [],
             "draws": draws,
             "events": plan.events.select_related("by"),
             "may_draw": manage and plan.status == PlanStatus.DRAFT,

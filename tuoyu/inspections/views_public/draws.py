@@ -1,7 +1,8 @@
 """Public pages of the draw: the draw as published, its re-run by anyone, and the method.
 
 Everything here is public by the 双随机、一公开 rules: the plan's title and departments, the seed, the
-sorted input lists (institution names, inspectors' names, departments and certificate numbers), the
+sorted input lists (institution names, inspectors' names, departments and certificate numbers; experts'
+names, fields, units and numbers — never their mobile numbers), the
 declared links, the result, and a superseded draw's reason. The JSON offered is exactly what
 docs/verify_draw.py reads, so the check needs none of our code.
 """
@@ -16,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
 from tuoyu.core.access import public
+from tuoyu.workforce.models import ExpertField
 
 from .. import draw as draw_rules
 from ..forms.plans import RerunForm
@@ -48,10 +50,24 @@ def _published_draw(pk: int) -> Draw:
     return get_object_or_404(Draw.objects.select_related("plan__lead_department"), pk=pk)
 
 
+def _field_label(value: str) -> str:
+    """An expert's field as published (its value, e.g. "care") in the reader's language."""
+    return ExpertField(value).label if value in ExpertField.values else value
+
+
+def _experts_named(doc: dict) -> list[dict]:
+    return [
+        {**row, "field": _field_label(row.get("field", ""))}
+        for row in doc.get("experts") or []
+        if isinstance(row, dict) and "code" in row
+    ]
+
+
 def _named(result: list[dict], doc: dict) -> list[dict]:
     """The result with the names from the published lists, for reading."""
     institutions = {row["id"]: row.get("name", "") for row in doc.get("institutions", []) if "id" in row}
     inspectors = {row["code"]: row for row in doc.get("inspectors", []) if "code" in row}
+    experts = {row["code"]: row for row in _experts_named(doc)}
     return [
         {
             "institution": entry["institution"],
@@ -63,6 +79,15 @@ def _named(result: list[dict], doc: dict) -> list[dict]:
                     "department": inspectors.get(code, {}).get("department", ""),
                 }
                 for code in entry["inspectors"]
+            ],
+            "experts": [
+                {
+                    "code": code,
+                    "name": experts.get(code, {}).get("name", ""),
+                    "field": experts.get(code, {}).get("field", ""),
+                    "unit": experts.get(code, {}).get("unit", ""),
+                }
+                for code in entry.get("experts") or []
             ],
         }
         for entry in result
@@ -86,7 +111,12 @@ def draw_detail(request, pk: int):
             "links": [
                 {"code": code, "institution": iid, "name": names.get(iid, "")} for code, iid in draw.links
             ],
-            "algorithm_current": draw.algorithm == draw_rules.ALGORITHM,
+            "experts": _experts_named(doc),
+            "expert_links": [
+                {"code": code, "institution": iid, "name": names.get(iid, "")}
+                for code, iid in draw.expert_links
+            ],
+            "algorithm_current": draw.algorithm in draw_rules.ALGORITHMS,
         },
     )
 
@@ -126,7 +156,7 @@ def draw_rerun(request):
             form.add_error("inputs", exc.messages)
         else:
             published = doc.get("result")
-            if stored is not None and stored.algorithm == draw_rules.ALGORITHM:
+            if stored is not None and stored.algorithm in draw_rules.ALGORITHMS:
                 published = stored.result
             outcome = {
                 "result": _named(result, doc),
