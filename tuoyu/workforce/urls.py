@@ -7,14 +7,13 @@ from django.urls import path
 from . import api
 from .views_government import experts as expert_views
 from .views_government import training as course_views
-from .views_institution import training as training_views
 from .views_institution import staff as staff_views
+from .views_institution import training as training_views
 
 app_name = "workforce"
 
 urlpatterns = [
     # --- the institution's staff and certificates (operator) ---
-    # --- the institution's training (operator) ---
     path("staff/", staff_views.staff_list, name="staff"),
     path("staff/new/", staff_views.staff_new, name="staff_new"),
     path("staff/<int:pk>/", staff_views.staff_detail, name="staff_detail"),
@@ -24,6 +23,7 @@ urlpatterns = [
     path("staff/<int:pk>/certificates/new/", staff_views.certificate_new, name="certificate_new"),
     path("certificates/<int:pk>/scan/", staff_views.certificate_scan, name="certificate_scan"),
     path("certificates/<int:pk>/remove/", staff_views.certificate_remove, name="certificate_remove"),
+    # --- the institution's training (operator) ---
     path("training/", training_views.training, name="training"),
     path("training/courses/<int:pk>/enrol/", training_views.enrol, name="training_enrol"),
     path("training/enrolments/<int:pk>/withdraw/", training_views.withdraw, name="training_withdraw"),
@@ -53,6 +53,16 @@ urlpatterns = [
 
 api_urlpatterns = [
     # --- staff and certificates ---
+    path("workforce/staff/", api.StaffListAPI.as_view(), name="workforce_staff"),
+    path("workforce/staff/<int:pk>/", api.StaffDetailAPI.as_view(), name="workforce_staff_member"),
+    path(
+        "workforce/staff/<int:pk>/certificates/",
+        api.StaffCertificateListAPI.as_view(),
+        name="workforce_staff_certificates",
+    ),
+    path(
+        "workforce/certificates/<int:pk>/", api.CertificateDetailAPI.as_view(), name="workforce_certificate"
+    ),
     # --- courses and attendance ---
     path("workforce/courses/", api.CourseListAPI.as_view(), name="workforce_courses"),
     path("workforce/courses/<int:pk>/", api.CourseDetailAPI.as_view(), name="workforce_course"),
