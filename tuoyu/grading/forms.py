@@ -19,10 +19,19 @@ class AssessmentForm(forms.Form):
         label=_("Institution"),
         queryset=Institution.objects.filter(status=InstitutionStatus.FILED).order_by("name"),
     )
+    draw_from_pool = forms.BooleanField(
+        label=_("Draw the two assessors from the expert pool"),
+        required=False,
+        help_text=_(
+            "Experts available for grading with an assessor's account, never one who works at the "
+            "institution; the seed and the result are kept on the assessment's history."
+        ),
+    )
     assessors = forms.ModelMultipleChoiceField(
         label=_("Assessors (at least two)"),
         queryset=User.objects.filter(role__in=ASSESSORS, is_active=True).order_by("username"),
         widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     assessed_on = forms.DateField(
         label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate

@@ -5,7 +5,9 @@ Each service is keyword-only and one transaction; every input is checked before 
 so bad input leaves nothing half-saved. A status changes only through core.statemachine.transition.
 """
 
+import hashlib
 import json
+import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -18,11 +20,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuoyu.accounts.capabilities import can_assess, can_manage_grading
+from tuoyu.accounts.capabilities import ASSESSORS, can_assess, can_manage_grading
 from tuoyu.core.statemachine import lock, refuse, transition
 from tuoyu.core.workdays import add_workdays
 from tuoyu.institutions.models import Institution, InstitutionStatus
 from tuoyu.institutions.services import guard_member, institution_grade_set
+from tuoyu.workforce.selectors.experts import experts_available
 
 from .models import (
     Assessment,
@@ -141,15 +144,82 @@ def grade_display(rubric: Rubric, grade: str) -> str:
 # --- assessments -------------------------------------------------------------------------------------
 
 
+def assessor_pool(institution: Institution) -> list:
+    """The experts who may be drawn to assess `institution`: available for grading, with an active
+    account of an assessor's role, not working at the institution (回避); by expert number."""
+    return list(
+        experts_available("grading", exclude_employer=institution).filter(
+            user__isnull=False, user__is_active=True, user__role__in=ASSESSORS
+        )
+    )
+
+
+def assessor_key(seed: str, institution_id: int, code: str) -> str:
+    return f"{seed}|assessor|{institution_id}|{code}"
+
+
+def draw_assessors(
+    *, seed: str, institution_id: int, codes: Iterable[str], count: int = MIN_ASSESSORS
+) -> list:
+    """The published draw of assessors: the expert numbers ranked by SHA-256 of
+    "seed|assessor|institution id|expert number" (lowercase hex, smallest first); the first `count`.
+    Anyone can re-check it from the seed and the pool kept on the assessment's note."""
+    return sorted(
+        set(codes),
+        key=lambda code: (
+            hashlib.sha256(assessor_key(seed, institution_id, code).encode()).hexdigest(),
+            code,
+        ),
+    )[:count]
+
+
 @transaction.atomic
-def assessment_create(*, institution: Institution, by, assessors: Iterable, assessed_on: date) -> Assessment:
-    """A new assessment of a filed institution against the rubric in use, by at least two assessors."""
+def assessment_create(
+    *,
+    institution: Institution,
+    by,
+    assessors: Iterable = (),
+    assessed_on: date,
+    draw_from_pool: bool = False,
+    seed: str | None = None,
+) -> Assessment:
+    """A new assessment of a filed institution against the rubric in use, by at least two assessors.
+
+    With `draw_from_pool` the two assessors are drawn from the expert pool instead (`assessor_pool`,
+    `draw_assessors`) and `assessors` is ignored; the seed, the pool and the drawn expert numbers are kept
+    on the assessment's event note so anyone can re-check them. `seed` is for tests only: a real draw
+    takes a fresh one."""
     _guard_manager(by)
-    assessors = list({user.pk: user for user in assessors}.values())
     errors: dict[str, list[str]] = {}
+    drawn_note = ""
+    if draw_from_pool:
+        seed = seed or secrets.token_hex(16)
+        pool = {expert.code: expert for expert in assessor_pool(institution)}
+        if len(pool) < MIN_ASSESSORS:
+            errors["assessors"] = [
+                _(
+                    "Too few experts to draw from: %(count)d available for grading with an assessor's "
+                    "account and not working at this institution; %(n)s are needed."
+                )
+                % {"count": len(pool), "n": MIN_ASSESSORS}
+            ]
+            assessors = []
+        else:
+            codes = draw_assessors(seed=seed, institution_id=institution.pk, codes=pool)
+            assessors = [pool[code].user for code in codes]
+            drawn_note = _(
+                "Assessors drawn from the expert pool: seed %(seed)s; pool %(pool)s; drawn %(drawn)s "
+                "(SHA-256 of seed|assessor|%(institution)s|expert number, smallest first)."
+            ) % {
+                "seed": seed,
+                "pool": ", ".join(sorted(pool)),
+                "drawn": ", ".join(codes),
+                "institution": institution.pk,
+            }
+    assessors = list({user.pk: user for user in assessors}.values())
     if institution.status != InstitutionStatus.FILED:
         errors["institution"] = [_("Only a filed institution can be assessed.")]
-    if len(assessors) < MIN_ASSESSORS:
+    if "assessors" not in errors and len(assessors) < MIN_ASSESSORS:
         errors["assessors"] = [_("At least %(n)s assessors are needed.") % {"n": MIN_ASSESSORS}]
     not_assessors = [str(user) for user in assessors if not can_assess(user)]
     if not_assessors:
@@ -167,6 +237,8 @@ def assessment_create(*, institution: Institution, by, assessors: Iterable, asse
         institution=institution, rubric=rubric, assessed_on=assessed_on, created_by=by
     )
     assessment.assessors.set(assessors)
+    if drawn_note:
+        WORKFLOW.record(obj=assessment, from_status=S.DRAFT, to_status=S.DRAFT, by=by, note=drawn_note)
     return assessment
 
 

@@ -63,8 +63,9 @@ def assessment_new(request):
             assessment = services.assessment_create(
                 institution=form.cleaned_data["institution"],
                 by=request.user,
-                assessors=form.cleaned_data["assessors"],
+                assessors=form.cleaned_data["assessors"] or (),
                 assessed_on=form.cleaned_data["assessed_on"],
+                draw_from_pool=form.cleaned_data["draw_from_pool"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
