@@ -41,18 +41,21 @@ var/.seeded: $(VENV)/.installed node_modules/.installed var/.i18n
 	$(PY) manage.py seed_feedback_demo
 	$(PY) manage.py seed_inspections_demo
 	$(PY) manage.py seed_grading_demo
+	$(PY) manage.py seed_workforce_demo
 	@touch $@
 
 serve:
 	$(PY) manage.py migrate --no-input -v0
 	@$(PY) manage.py seed_demo --scale district | sed -n '/Demo sign-ins/,$$p'
 	@# Idempotent: a checkout seeded before complaints existed gets the routing table and demo cases too,
-	@# and one seeded before supervision and grading (issue 12) the demo plan, inspections and grades.
+	@# one seeded before supervision and grading (issue 12) the demo plan, inspections and grades, and one
+	@# seeded before the workforce (issue 13) its staff, courses and experts.
 	@$(PY) manage.py load_routing --if-empty
 	@$(PY) manage.py load_workforce_rules
 	@$(PY) manage.py seed_feedback_demo
 	@$(PY) manage.py seed_inspections_demo
 	@$(PY) manage.py seed_grading_demo
+	@$(PY) manage.py seed_workforce_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with the message worker beside it  (Ctrl-C stops both)"
 	@# SMS and email leave only through the worker, never inside a request; the trap stops it with runserver.
 	$(PY) manage.py send_outbox --loop & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
