@@ -42,6 +42,8 @@ def menu(request):
             "my_inspections": lambda: _on_roster(user),
             "rectification": capabilities.acts_for_institutions(user),
             "grading": capabilities.can_manage_grading(user) or capabilities.can_assess(user),
+            # The staff and their certificates (issue 13): the operator keeps them.
+            "staff": capabilities.can_keep_staff(user),
             # Reporting and tracking a problem is for the public: visitors and families.
             "report": role is None or capabilities.is_family(user),
         }
