@@ -44,6 +44,8 @@ def menu(request):
             "grading": capabilities.can_manage_grading(user) or capabilities.can_assess(user),
             # The staff and their certificates (issue 13): the operator keeps them.
             "staff": capabilities.can_keep_staff(user),
+            # The workforce (issue 13): the certified rate and ratios, counts only, for every official.
+            "workforce_overview": role in capabilities.WORKFORCE_VIEWERS,
             # Reporting and tracking a problem is for the public: visitors and families.
             "report": role is None or capabilities.is_family(user),
         }

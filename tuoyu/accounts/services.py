@@ -105,6 +105,7 @@ PERSONAL_EXPORTS = {
     "complaints": gettext_lazy("Complaints and reports with reporters' names and numbers"),
     "access_log": gettext_lazy("Access log"),
     "course_attendance": gettext_lazy("Training course attendance with staff names"),
+    "workforce_flags": gettext_lazy("Workforce flags with staff names (挂靠, unsuitable carers)"),
 }
 
 

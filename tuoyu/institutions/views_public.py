@@ -163,6 +163,7 @@ def detail(request, pk: int):
         "inspection_results": facts.get("inspections", {}).get(institution.pk),
         "suspension": facts.get("suspension", {}).get(institution.pk),
         "grading": facts.get("grading", {}).get(institution.pk),  # latest public grade, demonstration titles
+        "workforce": facts.get("workforce", {}).get(institution.pk),  # staffing in numbers, no names
     }
     if is_gone(institution):
         # An old link (a bookmark, a shared message) explains what happened instead of a bare 404.

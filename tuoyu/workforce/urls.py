@@ -6,6 +6,7 @@ from django.urls import path
 
 from . import api
 from .views_government import experts as expert_views
+from .views_government import overview as overview_views
 from .views_government import training as course_views
 from .views_institution import staff as staff_views
 from .views_institution import training as training_views
@@ -28,6 +29,10 @@ urlpatterns = [
     path("training/courses/<int:pk>/enrol/", training_views.enrol, name="training_enrol"),
     path("training/enrolments/<int:pk>/withdraw/", training_views.withdraw, name="training_withdraw"),
     # --- officials: rates, ratios, flags, Excel ---
+    path("", overview_views.overview, name="overview"),
+    path("export.xlsx", overview_views.overview_xlsx, name="overview_xlsx"),
+    path("flags/", overview_views.flags, name="flags"),
+    path("flags/export.xlsx", overview_views.flags_xlsx, name="flags_xlsx"),
     # --- the district's courses (commission, guidance centre) ---
     path("courses/", course_views.course_list, name="courses"),
     path("courses/new/", course_views.course_new, name="course_new"),
