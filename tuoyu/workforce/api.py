@@ -285,7 +285,9 @@ from .services import training  # noqa: E402
 COURSE_MANAGERS = capabilities.TRAINING_MANAGERS
 COURSE_READERS = capabilities.TRAINING_MANAGERS | capabilities.STAFF_KEEPERS
 COURSE_ERRORS = {
-    400: OpenApiResponse(WorkforceCourseErrorSerializer, description="Invalid request, or refused by the rules"),
+    400: OpenApiResponse(
+        WorkforceCourseErrorSerializer, description="Invalid request, or refused by the rules"
+    ),
     403: OpenApiResponse(WorkforceCourseErrorSerializer, description="Your role or relation may not do this"),
     404: OpenApiResponse(WorkforceCourseErrorSerializer, description="No such course that you may see"),
     409: OpenApiResponse(

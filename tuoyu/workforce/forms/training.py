@@ -21,9 +21,7 @@ class CourseForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
         help_text=_("The hours a person who attends the whole course is credited with."),
     )
-    capacity = forms.IntegerField(
-        label=_("Places"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
-    )
+    capacity = forms.IntegerField(label=_("Places"), widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     description = forms.CharField(
         label=_("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

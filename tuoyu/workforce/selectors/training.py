@@ -16,6 +16,8 @@ from ..models import Course, CourseEnrolment, CourseStatus, TrainingRequirement
 from ..workflow import COURSE_TAKES_ENROLMENTS
 from . import staff_kept_by
 
+TENTH = Decimal("0.1")
+
 
 def open_courses() -> QuerySet[Course]:
     """Courses institutions may enrol on now: open and not started, soonest first."""
@@ -57,7 +59,8 @@ def hours_by_staff(staff_ids, year: int) -> dict[int, Decimal]:
         .annotate(total=Sum("hours"))
         .order_by()
     )
-    return {row["staff_id"]: row["total"] or Decimal("0") for row in rows}
+    # SQLite sums decimals as floats: one decimal place, as the column holds, on every database.
+    return {row["staff_id"]: Decimal(str(row["total"] or 0)).quantize(TENTH) for row in rows}
 
 
 def requirements_for(posts, year: int) -> dict[str, Decimal | None]:

@@ -190,11 +190,14 @@ def course_close(*, course: Course, by) -> Course:
     if not COURSE_WORKFLOW.can(locked.status, CourseStatus.CLOSED):
         raise refuse(locked.status, CourseStatus.CLOSED, model=Course)
     if locked.starts_on > timezone.localdate():
-        raise ValidationError(_("The course has not started yet; close it once it has been held."), code="open")
+        raise ValidationError(
+            _("The course has not started yet; close it once it has been held."), code="open"
+        )
     missing = locked.enrolments.filter(attended__isnull=True).count()
     if missing:
         raise ValidationError(
-            _("Record the attendance of %(count)d more people before closing the course.") % {"count": missing},
+            _("Record the attendance of %(count)d more people before closing the course.")
+            % {"count": missing},
             code="open",
         )
     return transition(COURSE_WORKFLOW, locked, CourseStatus.CLOSED, by=by, locked=True)
@@ -351,9 +354,7 @@ def attendance_record(*, course: Course, by, rows) -> list[CourseEnrolment]:
             continue
         if not attended:
             if given and hours != 0:
-                errors.append(
-                    _("%(name)s did not attend: the hours are 0.") % {"name": enrolment.staff.name}
-                )
+                errors.append(_("%(name)s did not attend: the hours are 0.") % {"name": enrolment.staff.name})
                 continue
             hours = Decimal("0")
         elif hours is None:

@@ -369,7 +369,9 @@ def test_one_bad_row_stores_nothing(manager, held, bad):
     assert not CourseEnrolment.objects.filter(attended__isnull=False).exists()
 
 
-def test_a_row_of_another_course_is_refused(manager, held, make_course, make_staff, staffed_institution, operator):
+def test_a_row_of_another_course_is_refused(
+    manager, held, make_course, make_staff, staffed_institution, operator
+):
     course, (first, _second) = held
     elsewhere = enrol_on_course(make_course(starts_in=-1), make_staff(staffed_institution), operator)
     with pytest.raises(ValidationError):
@@ -381,7 +383,9 @@ def test_a_row_of_another_course_is_refused(manager, held, make_course, make_sta
 
 def test_attendance_waits_for_the_start_and_is_for_managers(operator, manager, make_course):
     with pytest.raises(ValidationError) as refused:
-        services.attendance_record(course=make_course(), by=manager, rows=[{"enrolment": 1, "attended": True}])
+        services.attendance_record(
+            course=make_course(), by=manager, rows=[{"enrolment": 1, "attended": True}]
+        )
     assert refused.value.code == "status"
     with pytest.raises(PermissionDenied):
         services.attendance_record(course=make_course(starts_in=-1), by=operator, rows=[])

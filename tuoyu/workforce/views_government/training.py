@@ -135,7 +135,9 @@ def course_cancel(request, pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc, default_field="reason" if hasattr(exc, "error_dict") else None)
         else:
-            messages.success(request, _("The course is cancelled; the institutions with staff on it are told."))
+            messages.success(
+                request, _("The course is cancelled; the institutions with staff on it are told.")
+            )
             return redirect("workforce:course", pk=course.pk)
     return render(request, "workforce/training/course_cancel.html", {"course": course, "form": form})
 

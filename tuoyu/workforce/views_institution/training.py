@@ -3,6 +3,8 @@ enrol a member of staff, the staff enrolled on courses not started (withdraw), a
 this year against the district's requirement, short ones marked. Views parse and render; every write is
 a service (services.training)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
@@ -58,7 +60,7 @@ def training(request):
     required = requirements_for({s.post for s in staff}, year)
     rows = []
     for person in staff:
-        done = hours.get(person.pk, 0)
+        done = hours.get(person.pk, Decimal("0.0"))
         need = required.get(person.post)
         rows.append(
             {"staff": person, "hours": done, "required": need, "short": need is not None and done < need}
