@@ -104,7 +104,9 @@ def test_an_operator_staffs_a_class_on_a_phone_and_the_public_page_shows_the_cer
         context, phone = open_context(chromium, PHONE, watch)
         contexts.append(context)
         sign_in_with_password(phone, base, OPERATOR, PASSWORD)
-        phone.goto(f"{base}/workforce/staff/", wait_until="load")
+        phone.goto(f"{base}/", wait_until="load")
+        _press(phone, "nav.site-nav a[href='/workforce/staff/']")  # 我们的员工 in the operator's menu
+        assert path_of(phone) == "/workforce/staff/"
         ratio = phone.locator(f"[data-testid=class-ratio][data-class='{group.pk}']")
         assert (ratio.get_attribute("data-needed"), ratio.get_attribute("data-met")) == ("2", "no")
         assert phone.get_by_test_id("staffing-panel").get_attribute("data-all-met") == "no"
