@@ -144,13 +144,17 @@ def _clean_fields(fields: dict, *, institution_id: int, current: StaffMember | N
     started, ended = now("started_on"), now("ended_on")
     if started and ended and ended < started and "ended_on" not in errors and "started_on" not in errors:
         refuse("ended_on", _("The end of employment cannot be before its start."))
+    # A carer moved to another post leaves the class (a form sends back the class it showed).
+    same_class = "class_group" not in clean or getattr(clean["class_group"], "pk", None) == getattr(
+        current, "class_group_id", None
+    )
+    if current is not None and now("post") != Post.CARER and same_class:
+        clean["class_group"] = None
     group = now("class_group")
     if group is not None and "class_group" in clean:
         message = _class_refusal(group, post=now("post"), institution_id=institution_id)
         if message:
             refuse("class_group", message)
-    if current is not None and "post" in clean and clean["post"] != Post.CARER and "class_group" not in clean:
-        clean["class_group"] = None  # a carer moved to another post leaves the class
     return clean, errors
 
 

@@ -306,3 +306,15 @@ def test_the_match_is_by_blind_index_and_an_ended_row_elsewhere_is_no_flag(
     make_staff(second, number=id_number(6))  # someone else
     services.staff_add(institution=staffed_institution, by=operator, fields=fields(5))
     assert not OutboxMessage.objects.exists()
+
+
+def test_a_carer_moved_to_another_post_leaves_the_class(operator, staffed_institution, make_staff):
+    group = staffed_institution.classes.first()
+    carer = make_staff(staffed_institution, class_group=group)
+    moved = services.staff_update(staff=carer, by=operator, fields={"post": "cook", "class_group": group})
+    assert moved.post == "cook" and moved.class_group is None
+    other = staffed_institution.classes.exclude(pk=group.pk).first()
+    cook = make_staff(staffed_institution, post="cook")
+    with pytest.raises(ValidationError) as exc:
+        services.staff_update(staff=cook, by=operator, fields={"class_group": other})
+    assert exc.value.message_dict["class_group"]
