@@ -295,10 +295,10 @@ def _courses(manager: User, staff: list[StaffMember], operators: dict[int, User]
             training_services.course_enrol(course=course, staff=person, by=operators[person.institution_id])
             for person in staff[:6]
         ]
-        # Held last month: the demo moves its dates back, then records the attendance as the organiser would.
-        Course.objects.filter(pk=course.pk).update(
-            starts_on=today - timedelta(days=30), ends_on=today - timedelta(days=29)
-        )
+        # Held a month ago (but this year, so its hours count this year): the demo moves its dates back,
+        # then records the attendance as the organiser would.
+        held = max(today - timedelta(days=30), date(today.year, 1, 1))
+        Course.objects.filter(pk=course.pk).update(starts_on=held, ends_on=held + timedelta(days=1))
         course.refresh_from_db()
         training_services.attendance_record(
             course=course,

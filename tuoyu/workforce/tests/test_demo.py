@@ -102,7 +102,7 @@ def test_the_operator_s_institution_shows_every_case(demo_district):
 def test_courses_and_the_pool(demo_district):
     call_command("seed_workforce_demo", stdout=StringIO())
     held = Course.objects.get(title=COURSE_HELD)
-    assert held.status == CourseStatus.CLOSED and held.starts_on < timezone.localdate()
+    assert held.status == CourseStatus.CLOSED and held.starts_on <= timezone.localdate()
     attended = held.enrolments.filter(attended=True)
     assert attended.count() == 5 and held.enrolments.filter(attended=False).count() == 1
     assert Course.objects.get(title=COURSE_OPEN).status == CourseStatus.OPEN
