@@ -238,7 +238,9 @@ def _read(path: str | Path) -> dict:
     return data
 
 
-def workforce_rules_load_files(*, kinds_path: str | Path = KINDS_FILE, standard_path: str | Path = STANDARD_FILE):
+def workforce_rules_load_files(
+    *, kinds_path: str | Path = KINDS_FILE, standard_path: str | Path = STANDARD_FILE
+):
     """Load the data files (by default the project's own)."""
     return workforce_rules_load(kinds_data=_read(kinds_path), standard_data=_read(standard_path))
 

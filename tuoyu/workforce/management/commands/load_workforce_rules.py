@@ -11,7 +11,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--kinds", default=str(KINDS_FILE), help="certificate kinds and post rules (JSON)")
+        parser.add_argument(
+            "--kinds", default=str(KINDS_FILE), help="certificate kinds and post rules (JSON)"
+        )
         parser.add_argument("--standard", default=str(STANDARD_FILE), help="staffing standard (JSON)")
 
     def handle(self, *args, kinds, standard, **options):
