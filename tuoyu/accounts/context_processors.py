@@ -46,6 +46,8 @@ def menu(request):
             "staff": capabilities.can_keep_staff(user),
             # The workforce (issue 13): the certified rate and ratios, counts only, for every official.
             "workforce_overview": role in capabilities.WORKFORCE_VIEWERS,
+            # The district's courses (issue 13): the commission and the guidance centre run them.
+            "training_courses": capabilities.can_manage_training(user),
             # Reporting and tracking a problem is for the public: visitors and families.
             "report": role is None or capabilities.is_family(user),
         }
