@@ -152,6 +152,8 @@ class WorkforceCertificateCreateSerializer(serializers.Serializer):
 from drf_spectacular.utils import extend_schema_field  # noqa: E402
 from rest_framework import serializers  # noqa: E402
 
+from tuoyu.core.filters import MAX_ID  # noqa: E402
+
 from .models import Course, CourseEnrolment, CourseKind, CourseStatus  # noqa: E402
 from .workflow import COURSE_WORKFLOW  # noqa: E402
 
@@ -259,11 +261,13 @@ class WorkforceCourseEnrolmentSerializer(serializers.ModelSerializer):
 
 
 class WorkforceCourseEnrolSerializer(serializers.Serializer):
-    staff = serializers.IntegerField(min_value=1, help_text="A member of your own institution's staff")
+    staff = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="A member of your own institution's staff"
+    )
 
 
 class WorkforceCourseAttendanceRowSerializer(serializers.Serializer):
-    enrolment = serializers.IntegerField(min_value=1)
+    enrolment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     attended = serializers.BooleanField()
     hours = serializers.DecimalField(
         max_digits=5,
