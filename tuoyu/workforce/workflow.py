@@ -25,6 +25,21 @@ COURSE_TAKES_ENROLMENTS = frozenset({C.OPEN})
 COURSE_RECORDS_ATTENDANCE = frozenset({C.OPEN, C.CLOSED})
 
 
+def is_editable(course: Course) -> bool:
+    """A draft's terms may change; once published, institutions enrol on them."""
+    return course.status == C.DRAFT
+
+
+def takes_enrolments(course: Course, on) -> bool:
+    """Staff are enrolled (and withdrawn) while the course is open and before its first day."""
+    return course.status in COURSE_TAKES_ENROLMENTS and course.starts_on > on
+
+
+def records_attendance(course: Course, on) -> bool:
+    """Attendance is recorded from the course's first day, while it is open or once held (corrections)."""
+    return course.status in COURSE_RECORDS_ATTENDANCE and course.starts_on <= on
+
+
 def _manages(user, course: Course) -> bool:
     return capabilities.can_manage_training(user)
 

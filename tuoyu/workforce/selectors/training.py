@@ -20,7 +20,7 @@ TENTH = Decimal("0.1")
 
 
 def open_courses() -> QuerySet[Course]:
-    """Courses institutions may enrol on now: open and not started, soonest first."""
+    """Courses institutions may enrol on now (workflow.takes_enrolments as a query), soonest first."""
     return Course.objects.filter(
         status__in=COURSE_TAKES_ENROLMENTS, starts_on__gt=timezone.localdate()
     ).order_by("starts_on", "pk")

@@ -28,7 +28,13 @@ from tuoyu.institutions.models import InstitutionMembership
 from tuoyu.institutions.services import guard_member
 
 from ..models import Course, CourseEnrolment, CourseKind, CourseStatus, StaffMember
-from ..workflow import COURSE_RECORDS_ATTENDANCE, COURSE_TAKES_ENROLMENTS, COURSE_WORKFLOW
+from ..workflow import (
+    COURSE_RECORDS_ATTENDANCE,
+    COURSE_WORKFLOW,
+    is_editable,
+    records_attendance,
+    takes_enrolments,
+)
 
 COURSE_FIELDS = (
     "title",
@@ -154,7 +160,7 @@ def course_update(*, course: Course, by, **changes) -> Course:
     if unknown:
         raise TypeError(f"course_update() got unexpected fields {sorted(unknown)}")
     locked = lock(COURSE_WORKFLOW, course)
-    if locked.status != CourseStatus.DRAFT:
+    if not is_editable(locked):
         raise ValidationError(_("Only a draft course can be changed."), code="status")
     values = {name: getattr(locked, name) for name in COURSE_FIELDS}
     values.update(changes)
@@ -269,10 +275,13 @@ def course_enrol(*, course: Course, staff: StaffMember, by) -> CourseEnrolment:
     if not is_active_staff(staff, today):
         raise ValidationError({"staff": [_("Only a member of staff employed today can be enrolled.")]})
     locked = lock(COURSE_WORKFLOW, course)
-    if locked.status not in COURSE_TAKES_ENROLMENTS:
-        raise ValidationError(_("This course is not open for enrolment."), code="status")
-    if locked.starts_on <= today:
-        raise ValidationError(_("This course has started; enrolment is closed."), code="status")
+    if not takes_enrolments(locked, today):
+        message = (
+            _("This course has started; enrolment is closed.")
+            if locked.status == CourseStatus.OPEN
+            else _("This course is not open for enrolment.")
+        )
+        raise ValidationError(message, code="status")
     if CourseEnrolment.objects.filter(course=locked, staff=staff).exists():
         raise ValidationError(
             _("%(name)s is already enrolled on this course.") % {"name": staff.name}, code="duplicate"
@@ -291,7 +300,7 @@ def course_withdraw(*, enrolment: CourseEnrolment, by) -> Course:
         raise PermissionDenied
     guard_member(enrolment.staff.institution_id, by)
     locked = lock(COURSE_WORKFLOW, enrolment.course)
-    if locked.status not in COURSE_TAKES_ENROLMENTS or locked.starts_on <= timezone.localdate():
+    if not takes_enrolments(locked, timezone.localdate()):
         raise ValidationError(_("Enrolment can only be withdrawn before the course starts."), code="status")
     deleted, _rows = CourseEnrolment.objects.filter(pk=enrolment.pk, course=locked).delete()
     if deleted:
@@ -318,10 +327,13 @@ def attendance_record(*, course: Course, by, rows) -> list[CourseEnrolment]:
     checked before any is written; the rows saved are returned."""
     guard_manager(by)
     locked = lock(COURSE_WORKFLOW, course)
-    if locked.status not in COURSE_RECORDS_ATTENDANCE:
-        raise ValidationError(_("Attendance is recorded for an open or held course only."), code="status")
-    if locked.starts_on > timezone.localdate():
-        raise ValidationError(_("Attendance is recorded once the course has started."), code="status")
+    if not records_attendance(locked, timezone.localdate()):
+        message = (
+            _("Attendance is recorded once the course has started.")
+            if locked.status in COURSE_RECORDS_ATTENDANCE
+            else _("Attendance is recorded for an open or held course only.")
+        )
+        raise ValidationError(message, code="status")
     rows = list(rows or [])
     if not rows:
         raise ValidationError({"rows": [_("Record the attendance of at least one person.")]})

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ from ..forms.training import AttendanceForm, CancelCourseForm, CourseForm
 from ..models import CourseStatus
 from ..selectors.training import courses_visible_to
 from ..services import training as services
-from ..workflow import COURSE_RECORDS_ATTENDANCE, COURSE_WORKFLOW
+from ..workflow import COURSE_WORKFLOW, is_editable, records_attendance
 
 MANAGERS = capabilities.TRAINING_MANAGERS
 PAGE_SIZE = 30
@@ -68,7 +69,7 @@ def course_new(request):
 @role_required(*MANAGERS)
 def course_edit(request, pk: int):
     course = _course_for(request, pk)
-    if course.status != CourseStatus.DRAFT:
+    if not is_editable(course):
         messages.error(request, _("Only a draft course can be changed."))
         return redirect("workforce:course", pk=course.pk)
     initial = {name: getattr(course, name) for name in services.COURSE_FIELDS}
@@ -95,8 +96,8 @@ def course_detail(request, pk: int):
             "course": course,
             "enrolments": _enrolments(course),
             "actions": actions,
-            "may_edit": course.status == CourseStatus.DRAFT,
-            "may_record": course.status in COURSE_RECORDS_ATTENDANCE,
+            "may_edit": is_editable(course),
+            "may_record": records_attendance(course, timezone.localdate()),
             "events": course.events.select_related("by"),
         },
     )
