@@ -12,8 +12,12 @@ class CourseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of training"), choices=CourseKind.choices)
     organiser = forms.CharField(label=_("Organiser"), max_length=100)
     place = forms.CharField(label=_("Place"), max_length=200)
-    starts_on = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("First day of the course"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Last day of the course"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     hours = forms.DecimalField(
         label=_("Hours"),
         max_digits=5,
@@ -21,9 +25,11 @@ class CourseForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
         help_text=_("The hours a person who attends the whole course is credited with."),
     )
-    capacity = forms.IntegerField(label=_("Places"), widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    capacity = forms.IntegerField(
+        label=_("Training places"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
     description = forms.CharField(
-        label=_("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("About the course"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 

@@ -177,7 +177,7 @@ def course_attendance_xlsx(request, pk: int):
     response = xlsx_response(
         filename=f"course-{course.pk}-attendance.xlsx",
         sheet=_("Attendance"),
-        headers=[_("Name"), _("Post"), _("Institution"), _("Attendance"), _("Hours")],
+        headers=[_("Full name"), _("Post"), _("Institution"), _("Attendance"), _("Hours")],
         rows=rows,
         note=_("%(title)s, %(start)s – %(end)s, %(hours)s hours")
         % {
