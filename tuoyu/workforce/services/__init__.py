@@ -1,6 +1,12 @@
-"""Every write of workforce, one module per subject; the public names are re-exported here."""
+"""Every write of workforce, one module per subject; the public names are re-exported here.
 
-# --- staff and certificates (services/staff.py) ---
+staff.py: staff and certificates; rules.py and reminders.py: the rules as data and the expiry reminders;
+training.py: courses, enrolment and attendance; experts.py: the expert pool.
+"""
+
+from .experts import expert_add, expert_reinstate, expert_retire, expert_update  # noqa: F401
+from .reminders import expiry_reminders_send  # noqa: F401
+from .rules import workforce_rules_load, workforce_rules_load_files, workforce_rules_loaded  # noqa: F401
 from .staff import (  # noqa: F401
     certificate_add,
     certificate_remove,
@@ -10,10 +16,6 @@ from .staff import (  # noqa: F401
     staff_reopen,
     staff_update,
 )
-# --- the rules as data and the reminders (services/rules.py, services/reminders.py) ---
-from .reminders import expiry_reminders_send  # noqa: F401
-from .rules import workforce_rules_load, workforce_rules_load_files, workforce_rules_loaded  # noqa: F401
-# --- training (services/training.py) ---
 from .training import (  # noqa: F401
     attendance_record,
     course_cancel,
@@ -24,5 +26,3 @@ from .training import (  # noqa: F401
     course_update,
     course_withdraw,
 )
-# --- the expert pool (services/experts.py) ---
-from .experts import expert_add, expert_reinstate, expert_retire, expert_update  # noqa: F401
