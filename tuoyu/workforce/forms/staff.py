@@ -33,6 +33,14 @@ def _class_field(institution) -> ClassChoiceField:
     )
 
 
+class UnechoedInput(forms.TextInput):
+    """A text box that never writes its value back into the page: a form returned with an error asks for the
+    ID number again rather than print it in full (the number appears masked or not at all, everywhere)."""
+
+    def format_value(self, value):
+        return None
+
+
 class StaffForm(forms.Form):
     """A person's record. The ID number is asked only when the person is added (`with_id_number`)."""
 
@@ -42,7 +50,7 @@ class StaffForm(forms.Form):
         required=False,
         max_length=18,
         help_text=_("18 digits; checked by its last check digit and stored encrypted."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
+        widget=UnechoedInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
     )
     mobile = forms.CharField(
         label=_("Mobile number"),

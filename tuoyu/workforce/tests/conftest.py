@@ -12,9 +12,11 @@ import pytest
 from stdnum.cn import ric
 
 
-def id_number(n: int, birth: date = date(1990, 5, 17)) -> str:
-    """A valid 18-digit resident ID (Kaizhou's area code 500154, a real check digit), distinct by n."""
-    stem = f"500154{birth:%Y%m%d}{n % 1000:03d}"
+def id_number(n: int, birth: date = date(1998, 5, 17)) -> str:
+    """A valid 18-digit resident ID with a real check digit, distinct by n: Kaizhou's area code as it was
+    on the birth date (开县 500234 until 2016, 开州区 500154 after), which the validator checks."""
+    area = "500154" if birth.year >= 2017 else "500234"
+    stem = f"{area}{birth:%Y%m%d}{n % 1000:03d}"
     return stem + ric.calc_check_digit(stem + "0")  # stdnum expects a placeholder check digit
 
 

@@ -70,6 +70,17 @@ def test_a_wrong_check_digit_is_shown_next_to_the_field_and_nothing_stored(signe
     assert not StaffMember.objects.exists()
 
 
+def test_a_form_returned_with_an_error_does_not_print_the_typed_id_number(signed_in, staffed_institution):
+    """The number is valid, the mobile is not: the page asks for the number again instead of echoing it."""
+    response = signed_in.post(
+        f"/workforce/staff/new/?institution={staffed_institution.pk}", form(1, mobile="12345")
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["mobile"]
+    assert id_number(1) not in response.content.decode()
+    assert not StaffMember.objects.exists()
+
+
 def test_a_certificate_with_a_scan_is_added_and_its_scan_served_to_the_operator_only(
     signed_in, client, staffed_institution, make_staff, other_operator, street_officer
 ):
