@@ -1,7 +1,7 @@
 """The public and family pages the site-wide browser checks walk (accessibility, tap targets), and the
 data that makes each of them show what a visitor really sees: a district with institutions, the demo
-family with a child, a booking, an attended visit to review, a complaint to track and the supervision
-demo's published inspection results and its public draw.
+family with a child, a booking, an attended visit to review, a complaint to track, the supervision
+demo's published inspection results and its public draw, and the workforce demo's staffing.
 
 Everything is made through the demo seeders and the services. Sessions are made on the server and
 handed to the browser as its cookie, so the walk spends its time on the pages, not on signing in.
@@ -50,6 +50,7 @@ def seed_site() -> Site:
     from tuoyu.institutions.demo import seed_district, seed_personas
     from tuoyu.institutions.models import Institution, InstitutionMembership
     from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
+    from tuoyu.workforce.demo import seed_workforce
 
     regions_load_file(path=KAIZHOU_FILE)
     routing_load_file(ROUTING_FILE)
@@ -59,6 +60,7 @@ def seed_site() -> Site:
     seed_feedback()
     seed_filings()
     supervision = seed_inspections()
+    seed_workforce()  # the institution page's staffing (carers, certified rate, ratios) as a visitor sees it
     membership = InstitutionMembership.objects.select_related("institution", "user").get(
         user__username="operator"
     )
