@@ -175,58 +175,70 @@ def staff_detail(request, pk: int):
     return _render_detail(request, _kept_staff(request, pk), status=400, edit_form=form)
 
 
+def _person_action(
+    request, pk: int, *, form_name: str, make_form, act, done: str, field: str, missing: str | None = None
+):
+    """One POST on a person's page: the form, then the service with the form's `field`. A refusal (or an
+    empty `field` when `missing` says what to enter) is shown next to the field on the person's page (400);
+    success is a confirmation and the person's page again."""
+    staff = _kept_staff(request, pk)
+    form = make_form(staff)
+    if form.is_valid():
+        try:
+            if missing and form.cleaned_data.get(field) is None:
+                raise ValidationError({field: [missing]})
+            act(staff, form.cleaned_data[field])
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field=field)
+        else:
+            messages.success(request, done)
+            return redirect("workforce:staff_detail", pk=staff.pk)
+    return _render_detail(request, _kept_staff(request, pk), status=400, **{form_name: form})
+
+
 @require_POST
 @role_required(*KEEPERS)
 def staff_end(request, pk: int):
-    staff = _kept_staff(request, pk)
-    form = EndForm(request.POST)
-    if form.is_valid():
-        try:
-            if form.cleaned_data["ended_on"] is None:
-                raise ValidationError({"ended_on": [_("Enter the last day of employment.")]})
-            services.staff_end(staff=staff, by=request.user, ended_on=form.cleaned_data["ended_on"])
-        except ValidationError as exc:
-            add_service_errors(form, exc, default_field="ended_on")
-        else:
-            messages.success(request, _("The end of employment is recorded."))
-            return redirect("workforce:staff_detail", pk=staff.pk)
-    return _render_detail(request, _kept_staff(request, pk), status=400, end_form=form)
+    return _person_action(
+        request,
+        pk,
+        form_name="end_form",
+        make_form=lambda staff: EndForm(request.POST),
+        act=lambda staff, day: services.staff_end(staff=staff, by=request.user, ended_on=day),
+        done=_("The end of employment is recorded."),
+        field="ended_on",
+        missing=_("Enter the last day of employment."),
+    )
 
 
 @require_POST
 @role_required(*KEEPERS)
 def staff_reopen(request, pk: int):
-    staff = _kept_staff(request, pk)
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            if form.cleaned_data["started_on"] is None:
-                raise ValidationError({"started_on": [_("Enter the first day of the new employment.")]})
-            services.staff_reopen(staff=staff, by=request.user, started_on=form.cleaned_data["started_on"])
-        except ValidationError as exc:
-            add_service_errors(form, exc, default_field="started_on")
-        else:
-            messages.success(request, _("The employment is reopened."))
-            return redirect("workforce:staff_detail", pk=staff.pk)
-    return _render_detail(request, _kept_staff(request, pk), status=400, reopen_form=form)
+    return _person_action(
+        request,
+        pk,
+        form_name="reopen_form",
+        make_form=lambda staff: ReopenForm(request.POST),
+        act=lambda staff, day: services.staff_reopen(staff=staff, by=request.user, started_on=day),
+        done=_("The employment is reopened."),
+        field="started_on",
+        missing=_("Enter the first day of the new employment."),
+    )
 
 
 @require_POST
 @role_required(*KEEPERS)
 def staff_class(request, pk: int):
-    staff = _kept_staff(request, pk)
-    form = AssignClassForm(request.POST, institution=staff.institution)
-    if form.is_valid():
-        try:
-            services.staff_assign_class(
-                staff=staff, by=request.user, class_group=form.cleaned_data["class_group"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc, default_field="class_group")
-        else:
-            messages.success(request, _("The class is saved."))
-            return redirect("workforce:staff_detail", pk=staff.pk)
-    return _render_detail(request, _kept_staff(request, pk), status=400, class_form=form)
+    # An empty class is an answer (the carer leaves their class), not a missing field: no `missing`.
+    return _person_action(
+        request,
+        pk,
+        form_name="class_form",
+        make_form=lambda staff: AssignClassForm(request.POST, institution=staff.institution),
+        act=lambda staff, group: services.staff_assign_class(staff=staff, by=request.user, class_group=group),
+        done=_("The class is saved."),
+        field="class_group",
+    )
 
 
 @role_required(*KEEPERS)
