@@ -137,6 +137,17 @@ def sample_count_for(
     return max(1, min(wanted, candidates))
 
 
+def _short_of(drawn: list[dict], codes: list[str], linked: set, need: int) -> list[str]:
+    """The drawn institutions left with fewer than `need` people once the linked ones are set aside, each as
+    "name（how many are left）" for the refusal's message."""
+    short = []
+    for row in drawn:
+        eligible = [code for code in codes if (code, row["id"]) not in linked]
+        if len(eligible) < need:
+            short.append(f"{row['name'] or row['id']}（{len(eligible)}）")
+    return short
+
+
 def run_draw(
     *,
     seed: str,
@@ -192,11 +203,7 @@ def run_draw(
     drawn = ranked[:count]
 
     codes = [row["code"] for row in inspectors]
-    short = []
-    for row in drawn:
-        eligible = [code for code in codes if (code, row["id"]) not in linked]
-        if len(eligible) < per_inspection:
-            short.append(f"{row['name'] or row['id']}（{len(eligible)}）")
+    short = _short_of(drawn, codes, linked, per_inspection)
     if short:
         raise ValidationError(
             _(
@@ -209,11 +216,7 @@ def run_draw(
 
     expert_codes = [row["code"] for row in experts]
     if experts_per_inspection:
-        short = []
-        for row in drawn:
-            eligible = [code for code in expert_codes if (code, row["id"]) not in expert_linked]
-            if len(eligible) < experts_per_inspection:
-                short.append(f"{row['name'] or row['id']}（{len(eligible)}）")
+        short = _short_of(drawn, expert_codes, expert_linked, experts_per_inspection)
         if short:
             raise ValidationError(
                 _(
