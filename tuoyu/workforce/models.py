@@ -11,6 +11,8 @@ A person is matched across institutions by the blind index of the ID number (`id
 the number itself: one person active at two institutions at once (挂靠) is flagged and counted at one.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -21,6 +23,8 @@ from tuoyu.core.files import private_storage, private_upload_to
 from tuoyu.core.models import TransitionEvent
 from tuoyu.core.validators import mask_middle
 from tuoyu.institutions.models import AgeGroup
+
+from .rules import is_active
 
 
 class Post(models.TextChoices):
@@ -95,6 +99,10 @@ class StaffMember(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask_middle(self.id_number, 3, 4) if self.id_number else ""
+
+    def is_active_on(self, day: date) -> bool:
+        """Employed on the day, by the one rule the counting uses (rules.is_active)."""
+        return is_active(self.started_on, self.ended_on, day)
 
     @property
     def masked_mobile(self) -> str:

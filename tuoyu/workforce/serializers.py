@@ -1,15 +1,29 @@
 """Workforce's API shapes. An ID number is only ever `masked_id_number`."""
 
+from django.urls import reverse
+from drf_spectacular import utils as spectacular
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tuoyu.core.filters import MAX_ID
+from tuoyu.core.workdays import beijing_today
+
+from .models import (
+    Certificate,
+    CertificateKind,
+    Course,
+    CourseEnrolment,
+    CourseKind,
+    CourseStatus,
+    Employment,
+    Post,
+    StaffMember,
+)
+from .workflow import COURSE_WORKFLOW
+
 # --- staff and certificates ---
 # Component names start with `WorkforceStaff` / `WorkforceCertificate`. A person's ID number goes in only
 # on create (`id_number`) and comes out only as `masked_id_number`; the mobile only as `masked_mobile`.
-from django.urls import reverse
-from drf_spectacular import utils as spectacular
-from rest_framework import serializers
-
-from tuoyu.core.workdays import beijing_today
-
-from .models import Certificate, CertificateKind, Employment, Post, StaffMember
 
 
 def _staff_choice_field(choices, **kwargs):
@@ -67,8 +81,7 @@ class WorkforceStaffSerializer(serializers.ModelSerializer):
 
     def get_active(self, obj) -> bool:
         """Employed today."""
-        today = beijing_today()
-        return obj.started_on <= today and (obj.ended_on is None or today <= obj.ended_on)
+        return obj.is_active_on(beijing_today())
 
 
 class WorkforceStaffUpdateSerializer(serializers.Serializer):
@@ -149,13 +162,6 @@ class WorkforceCertificateCreateSerializer(serializers.Serializer):
 # --- courses and attendance ---
 # Component names start with `WorkforceCourse` so they never collide with another part's in the schema. An
 # enrolment names the person and the institution, never an ID number.
-from drf_spectacular.utils import extend_schema_field  # noqa: E402
-from rest_framework import serializers  # noqa: E402
-
-from tuoyu.core.filters import MAX_ID  # noqa: E402
-
-from .models import Course, CourseEnrolment, CourseKind, CourseStatus  # noqa: E402
-from .workflow import COURSE_WORKFLOW  # noqa: E402
 
 
 def _course_choice_field(choices, **kwargs):

@@ -66,10 +66,6 @@ def _guard_keeper(institution: Institution | int, by) -> None:
     guard_member(institution, by)
 
 
-def is_active(staff: StaffMember, on: date) -> bool:
-    return staff.started_on <= on and (staff.ended_on is None or on <= staff.ended_on)
-
-
 # --- checking the fields ------------------------------------------------------------------------------
 
 
@@ -207,14 +203,14 @@ def staff_update(*, staff: StaffMember, by, fields: dict) -> StaffMember:
     employment of a person who comes back."""
     _guard_keeper(staff.institution_id, by)
     staff = StaffMember.objects.select_for_update().get(pk=staff.pk)
-    was_active = is_active(staff, beijing_today())
+    was_active = staff.is_active_on(beijing_today())
     clean, errors = _clean_fields(fields, institution_id=staff.institution_id, current=staff)
     if errors:
         raise ValidationError(errors)
     for field, value in clean.items():
         setattr(staff, field, value)
     staff.save()
-    if not was_active and is_active(staff, beijing_today()):
+    if not was_active and staff.is_active_on(beijing_today()):
         _tell_dual_employment(staff)
     return staff
 
@@ -291,7 +287,7 @@ def _tell_dual_employment(staff: StaffMember) -> int:
     """When a row becomes active and the same person (blind index) is active at another institution:
     tell both institutions' operators and the commission's administrators. How many were told."""
     today = beijing_today()
-    if not is_active(staff, today):
+    if not staff.is_active_on(today):
         return 0
     others = list(
         StaffMember.objects.filter(id_number_index=staff.id_number_index, started_on__lte=today)

@@ -260,10 +260,6 @@ def _tell_cancelled(course: Course, reason: str) -> int:
     return told
 
 
-def is_active_staff(staff: StaffMember, on: date) -> bool:
-    return staff.started_on <= on and (staff.ended_on is None or staff.ended_on >= on)
-
-
 @transaction.atomic
 def course_enrol(*, course: Course, staff: StaffMember, by) -> CourseEnrolment:
     """Enrol one of the institution's active staff on an open course that has not started. Under the
@@ -272,7 +268,7 @@ def course_enrol(*, course: Course, staff: StaffMember, by) -> CourseEnrolment:
         raise PermissionDenied
     guard_member(staff.institution_id, by)
     today = timezone.localdate()
-    if not is_active_staff(staff, today):
+    if not staff.is_active_on(today):
         raise ValidationError({"staff": [_("Only a member of staff employed today can be enrolled.")]})
     locked = lock(COURSE_WORKFLOW, course)
     if not takes_enrolments(locked, today):
