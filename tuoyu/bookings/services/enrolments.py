@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuoyu.accounts.models import User
+from tuoyu.core import events
 from tuoyu.core.audit import update_audited
 from tuoyu.core.statemachine import transition
 from tuoyu.institutions.models import (
@@ -54,7 +55,7 @@ def _enrol(application: Application, *, by: User, exclude_offer: bool) -> bool:
         raise _already_attends(application.child)
     update_audited(ClassGroup, pk=target.pk, actor=by, enrolled=F("enrolled") + 1)
     # enrolment_once_active, the last guard: enrolled through another application in the same instant.
-    _create_or_refuse(
+    enrolment = _create_or_refuse(
         Enrolment,
         conflict=attends,
         refusal=_already_attends(application.child),
@@ -67,6 +68,7 @@ def _enrol(application: Application, *, by: User, exclude_offer: bool) -> bool:
         recorded_by=by,
     )
     institution_refresh_totals(institution=application.institution, by=by)
+    events.publish("bookings.enrolled", enrolment=enrolment, by=by)
     return True
 
 
@@ -156,4 +158,5 @@ def enrolment_record(
         recorded_by=by,
     )
     institution_refresh_totals(institution=institution, by=by)
+    events.publish("bookings.enrolled", enrolment=enrolment, by=by)
     return enrolment
