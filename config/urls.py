@@ -9,6 +9,7 @@ from tuoyu.bookings import urls as bookings_urls
 from tuoyu.core.access import public, public_access
 from tuoyu.filings import urls as filings_urls
 from tuoyu.grading import urls as grading_urls
+from tuoyu.health import urls as health_urls
 from tuoyu.inspections import urls as inspections_urls
 from tuoyu.institutions import urls as institutions_urls
 from tuoyu.regions import urls as regions_urls
@@ -43,6 +44,7 @@ api_v1 = [
     *inspections_urls.api_urlpatterns,
     *grading_urls.api_urlpatterns,
     *workforce_urls.api_urlpatterns,
+    *health_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -55,6 +57,7 @@ urlpatterns = [
     path("inspections/", include("tuoyu.inspections.urls")),
     path("grading/", include("tuoyu.grading.urls")),
     path("workforce/", include("tuoyu.workforce.urls")),
+    path("health/", include("tuoyu.health.urls")),
     path("", include("tuoyu.workspace.urls")),
     path("audit/", include("tuoyu.accounts.urls_audit")),
     path("open311/v2/", include(("tuoyu.feedback.open311.urls", "open311"))),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tuoyu.inspections",
     "tuoyu.grading",
     "tuoyu.workforce",
+    "tuoyu.health",
     "tuoyu.workspace",
 ]
 
@@ -128,6 +129,7 @@ STATICFILES_DIRS = [
     # Front-end packages come from npm (package.json + lock) and are collected, never copied in.
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 # Uploaded files (institution photos) are data, not code: production points this outside the checkout
 # (docs/deploy.md: /var/lib/tuoyu/media) so an upgrade or a fresh clone never touches them.
@@ -180,7 +182,15 @@ AXES_LOCKOUT_CALLABLE = "tuoyu.accounts.views_otp.lockout"
 
 # Staff (government roles; also anyone with Django admin access): password + TOTP code, 30 minutes idle.
 # Kept equal to tuoyu.accounts.models.GOVERNMENT_ROLES by a test; core reads roles from here.
-TUOYU_STAFF_ROLES = ["hc_reviewer", "hc_admin", "guidance", "dept_officer", "street_officer", "sys_admin"]
+TUOYU_STAFF_ROLES = [
+    "hc_reviewer",
+    "hc_admin",
+    "hc_child_health",
+    "guidance",
+    "dept_officer",
+    "street_officer",
+    "sys_admin",
+]
 TUOYU_STAFF_IDLE_MINUTES = env_int("TUOYU_STAFF_IDLE_MINUTES", 30)
 OTP_TOTP_ISSUER = "托育服务一件事"
 # Wrong TOTP or recovery codes make the next try wait 1, 2, 4, ... seconds (django-otp's throttling).

@@ -56,6 +56,20 @@ WORKFORCE_VIEWERS = GOVERNMENT
 TRAINING_MANAGERS = HEALTH_COMMISSION | {Role.GUIDANCE_CENTRE}
 # The expert pool (专家库) is kept by the commission.
 EXPERT_MANAGERS = HEALTH_COMMISSION
+# Health (issue 14). A child's health record is read by the child's guardians (families, object rule),
+# the health staff of the institution that keeps it, and the commission's child-health officers (妇幼健康),
+# and by no one else: not the operator, not another official (selectors in health decide the object).
+HEALTH_KEEPERS = frozenset({Role.INSTITUTION_HEALTH})  # record checks, growth, morning checks
+CHILD_HEALTH_OFFICERS = frozenset({Role.HC_CHILD_HEALTH})
+HEALTH_RECORD_READERS = FAMILIES | HEALTH_KEEPERS | CHILD_HEALTH_OFFICERS
+# An outbreak alert goes to the institution's health staff and operator (who see the children's names),
+# and to the commission and the maternal and child health guidance centre (who see no names).
+ALERT_HANDLERS_INSTITUTION = HEALTH_KEEPERS | OPERATORS
+ALERT_FOLLOWERS_GOVERNMENT = HEALTH_COMMISSION | CHILD_HEALTH_OFFICERS | {Role.GUIDANCE_CENTRE}
+ALERT_VIEWERS = ALERT_HANDLERS_INSTITUTION | ALERT_FOLLOWERS_GOVERNMENT
+# The summaries (counts and rates, never a child): the commission, its child-health officers, the guidance
+# centre (the maternal and child health hospital's Excel), and street and town officers for their unit.
+HEALTH_SUMMARY_VIEWERS = HEALTH_COMMISSION | CHILD_HEALTH_OFFICERS | {Role.GUIDANCE_CENTRE} | STREET_OFFICERS
 
 
 def role_of(user) -> str | None:
@@ -164,3 +178,27 @@ def can_manage_training(user) -> bool:
 
 def can_manage_experts(user) -> bool:
     return _has(user, EXPERT_MANAGERS)
+
+
+def keeps_health_records(user) -> bool:
+    """Institution health staff (保健人员); which records: health.selectors, by institution."""
+    return _has(user, HEALTH_KEEPERS)
+
+
+def is_child_health_officer(user) -> bool:
+    """The commission's child-health officers: every record in the district, each read logged."""
+    return _has(user, CHILD_HEALTH_OFFICERS)
+
+
+def follows_alerts_for_government(user) -> bool:
+    """Officials who receive outbreak alerts: counts and a case list without names."""
+    return _has(user, ALERT_FOLLOWERS_GOVERNMENT)
+
+
+def handles_alerts_for_institution(user) -> bool:
+    """An institution's health staff and operator: their own institution's alerts, with names."""
+    return _has(user, ALERT_HANDLERS_INSTITUTION)
+
+
+def sees_health_summaries(user) -> bool:
+    return _has(user, HEALTH_SUMMARY_VIEWERS)

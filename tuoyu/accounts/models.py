@@ -12,6 +12,10 @@ class Role(models.TextChoices):
     INSTITUTION_HEALTH = "inst_health", _("Institution health staff")  # 保健人员: may see health records
     HC_REVIEWER = "hc_reviewer", _("Health commission reviewer")  # reviews filings, handles complaints
     HC_ADMIN = "hc_admin", _("Health commission administrator")  # runs the programme
+    HC_CHILD_HEALTH = (
+        "hc_child_health",
+        _("Health commission child-health officer"),
+    )  # 妇幼健康: health records
     GUIDANCE_CENTRE = "guidance", _("Guidance centre")  # 指导中心 at the maternal and child health hospital
     DEPARTMENT_OFFICER = "dept_officer", _("Department officer")  # another supervising department
     STREET_OFFICER = "street_officer", _("Street or town officer")  # territorial responsibility for one unit
@@ -23,6 +27,7 @@ GOVERNMENT_ROLES = frozenset(
     {
         Role.HC_REVIEWER,
         Role.HC_ADMIN,
+        Role.HC_CHILD_HEALTH,
         Role.GUIDANCE_CENTRE,
         Role.DEPARTMENT_OFFICER,
         Role.STREET_OFFICER,

@@ -1,0 +1,15 @@
+"""Every write of the health app, one module per subject; the public names are re-exported here.
+
+- records.py: open a record (at enrolment), the entry check, vaccinations, allergies, family doctor,
+  the move to another institution with the guardian's consent.
+- growth.py: record a measurement (z-scores and flags by growth.py at the app's root).
+- checks.py: morning and midday checks for a class.
+- alerts.py: raise outbreak alerts from the checks (rules.py), acknowledge and close them.
+- rules.py: load the outbreak thresholds from data/.
+"""
+
+# --- records ---
+# --- growth ---
+# --- checks ---
+# --- alerts ---
+# --- rules ---
