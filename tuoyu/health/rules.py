@@ -69,3 +69,74 @@ def is_complete(
 
 
 # --- outbreak ---
+# A case is one child with one symptom on one day: found ill at a check, or absent for illness with that
+# symptom (因病缺勤追踪). A window of D consecutive days ends on the day of the check being recorded, so
+# an alert is raised on the day its threshold is reached and not later. A child counts once per symptom
+# per window, however many checks (morning and midday, several days) found it; different symptoms never
+# add up, and each class is counted on its own.
+from collections.abc import Iterable  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
+
+# (class_id, child_id, day, symptom)
+Case = tuple[int, int, date, str]
+# (code, days, min_cases)
+Threshold = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Children with one symptom in one class who reach a rule's threshold within its window."""
+
+    class_id: int
+    symptom: str
+    rule: str  # the rule's code
+    children: tuple[int, ...]  # distinct, in ascending order
+    days: tuple[date, ...]  # the days with at least one case, in order
+    first_day: date
+    last_day: date
+
+    @property
+    def cases(self) -> int:
+        return len(self.children)
+
+
+def outbreak_window(days: int, today: date) -> tuple[date, date]:
+    """The first and last day of a window of `days` consecutive days ending on `today`."""
+    if days < 1:
+        raise ValueError("a window has at least one day")
+    return today - timedelta(days=days - 1), today
+
+
+def clusters(cases: Iterable[Case], rules: Iterable[Threshold], today: date) -> list[Cluster]:
+    """Which (class, symptom, rule) reach the rule's number of distinct children within the rule's
+    window ending on `today`; ordered by class, symptom, then the rule's window (shortest first) and
+    threshold. Cases outside every window (before it, or after `today`) are ignored."""
+    cases = list(cases)
+    ordered = sorted(rules, key=lambda rule: (rule[1], rule[2], rule[0]))
+    found: list[Cluster] = []
+    for code, days, min_cases in ordered:
+        start, end = outbreak_window(days, today)
+        children: dict[tuple[int, str], set[int]] = {}
+        seen_days: dict[tuple[int, str], set[date]] = {}
+        for class_id, child_id, day, symptom in cases:
+            if start <= day <= end:
+                children.setdefault((class_id, symptom), set()).add(child_id)
+                seen_days.setdefault((class_id, symptom), set()).add(day)
+        for (class_id, symptom), ids in children.items():
+            if len(ids) >= min_cases:
+                on = tuple(sorted(seen_days[(class_id, symptom)]))
+                found.append(
+                    Cluster(
+                        class_id=class_id,
+                        symptom=symptom,
+                        rule=code,
+                        children=tuple(sorted(ids)),
+                        days=on,
+                        first_day=on[0],
+                        last_day=on[-1],
+                    )
+                )
+    order = {code: index for index, (code, _days, _min) in enumerate(ordered)}
+    found.sort(key=lambda c: (c.class_id, c.symptom, order[c.rule]))
+    return found
