@@ -10,6 +10,8 @@
 
 # --- records ---
 # --- growth ---
+from .growth import measurement_record, measurement_remove  # noqa: E402, F401
+
 # --- checks ---
 # --- alerts ---
 # --- rules ---
