@@ -1,9 +1,24 @@
 """Health's routes: pages under /health/ and the API's resources (mounted under /api/v1/)."""
 
+from django.urls import path
+
+from . import api
+from .views_family import records as family_record_views
+from .views_institution import records as record_views
+
 app_name = "health"
 
 urlpatterns = [
     # --- records (health staff, guardians, child-health officers) ---
+    path("records/", record_views.records, name="records"),
+    path("records/<int:pk>/", record_views.record, name="record"),
+    path("records/<int:pk>/entry-check/", record_views.entry_check, name="record_entry_check"),
+    path("records/<int:pk>/vaccination/", record_views.vaccination, name="record_vaccination"),
+    path("records/<int:pk>/details/", record_views.details, name="record_details"),
+    path("records/<int:pk>/report/", record_views.report, name="record_report"),
+    path("records/<int:pk>/access/", family_record_views.record_access, name="record_access"),
+    path("my/", family_record_views.my_records, name="family_records"),
+    path("transfers/<int:pk>/consent/", family_record_views.transfer_consent, name="transfer_consent"),
     # --- growth ---
     # --- morning and midday checks (health staff) ---
     # --- outbreak alerts ---
@@ -12,6 +27,8 @@ urlpatterns = [
 
 api_urlpatterns = [
     # --- records ---
+    path("health/records/", api.HealthRecordListAPI.as_view(), name="health-records"),
+    path("health/records/<int:pk>/", api.HealthRecordDetailAPI.as_view(), name="health-record"),
     # --- growth ---
     # --- checks ---
     # --- alerts ---

@@ -9,6 +9,16 @@
 """
 
 # --- records ---
+from .records import (  # noqa: E402, F401
+    record_details,
+    record_entry_check,
+    record_open_for_enrolment,
+    record_read,
+    record_vaccination,
+    records_listed,
+    transfer_consent,
+)
+
 # --- growth ---
 from .growth import measurement_record, measurement_remove  # noqa: E402, F401
 
