@@ -92,3 +92,86 @@ class HealthRecordDetailAPI(api_views.SignedInAPIView):
 # --- growth ---
 # --- checks ---
 # --- alerts ---
+
+
+# --- summary ---
+# The officials' summary (selectors.summary): counts only, never a child. A street or town officer gets
+# their own unit whatever `unit` says; an id that is not a street or town is a 400.
+from django.utils.translation import gettext as _summary_gettext  # noqa: E402
+from drf_spectacular.utils import OpenApiParameter  # noqa: E402
+
+from tuoyu.core.workdays import beijing_today as _beijing_today  # noqa: E402
+from tuoyu.regions.models import Unit as _Unit  # noqa: E402
+
+from .selectors import summary as summary_selectors  # noqa: E402
+from .serializers import HealthSummaryQuerySerializer, HealthSummarySerializer  # noqa: E402
+
+SUMMARY_UNIT_LEVELS = (_Unit.Level.STREET, _Unit.Level.TOWN, _Unit.Level.TOWNSHIP)
+
+
+def _summary_figures(f, **extra) -> dict:
+    return {
+        "name": f.name,
+        "institutions": f.institutions,
+        "enrolled": f.enrolled,
+        "records": f.records,
+        "complete": f.complete,
+        "rate": f.rate,
+        "checks": f.checks,
+        "vaccination_gaps": f.vaccination_gaps,
+        "flags": f.flags,
+        "alerts_open": f.alerts_open,
+        **extra,
+    }
+
+
+class HealthSummaryAPI(api_views.SignedInAPIView):
+    tuoyu_access = only(*capabilities.HEALTH_SUMMARY_VIEWERS)
+    serializer_class = HealthSummarySerializer
+
+    @extend_schema(
+        operation_id="health_summary_retrieve",
+        summary="Child health per institution, street or town and district",
+        description="Enrolled children, records opened and complete (the complete-record rate, indicator 8), "
+        "check entries in the last 30 days, vaccination gaps, growth flags of the latest measurements and open "
+        "alerts, today. Counts only, never a child. A street or town officer sees their own unit.",
+        parameters=[
+            OpenApiParameter(
+                "unit",
+                int,
+                description="A street or town (id); left out: the district",
+                required=False,
+            )
+        ],
+        responses={200: HealthSummarySerializer},
+    )
+    def get(self, request):
+        query = HealthSummaryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        chosen = None
+        if "unit" in query.validated_data:
+            chosen = _Unit.objects.filter(
+                pk=query.validated_data["unit"], level__in=SUMMARY_UNIT_LEVELS
+            ).first()
+            if chosen is None:
+                raise drf_exceptions.ValidationError({"unit": [_summary_gettext("No such street or town.")]})
+        unit, allowed = summary_selectors.unit_for(request.user, chosen)
+        on = _beijing_today()
+        if not allowed:  # a street officer without a unit: nothing to count, an empty summary
+            found = summary_selectors.Summary(
+                on=on, unit=None, total=summary_selectors.Figures(name=""), units=[], institutions=[]
+            )
+        else:
+            found = summary_selectors.summary(unit, on=on)
+        total_name = found.unit.name if found.unit else _summary_gettext("The district")
+        answer = {
+            "on": found.on,
+            "unit_id": found.unit.pk if found.unit else None,
+            "total": _summary_figures(found.total, name=total_name),
+            "units": [_summary_figures(f, unit_id=f.unit_id) for f in found.units],
+            "institutions": [
+                _summary_figures(f, institution_id=i.pk, unit_id=i.unit_id, unit_name=i.unit.name)
+                for i, f in found.institutions
+            ],
+        }
+        return drf_response.Response(HealthSummarySerializer(answer).data)

@@ -110,3 +110,66 @@ class HealthRecordSerializer(serializers.ModelSerializer):
 # --- growth ---
 # --- checks ---
 # --- alerts ---
+
+
+# --- summary ---
+# Counts only, never a child: per institution, per street or town and for the district (selectors.summary).
+class HealthSummaryFlagsSerializer(serializers.Serializer):
+    """Children whose latest growth measurement carries the flag (WHO 2006 cut-offs)."""
+
+    underweight = serializers.IntegerField(read_only=True)
+    stunted = serializers.IntegerField(read_only=True)
+    wasted = serializers.IntegerField(read_only=True)
+    overweight = serializers.IntegerField(read_only=True)
+    obese = serializers.IntegerField(read_only=True)
+
+
+class HealthSummaryFiguresSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    institutions = serializers.IntegerField(read_only=True)
+    enrolled = serializers.IntegerField(read_only=True, help_text="Children attending on the day")
+    records = serializers.IntegerField(read_only=True, help_text="Of them, with a health record opened")
+    complete = serializers.IntegerField(
+        read_only=True,
+        help_text="Of them, with a complete record: entry check with a result, vaccination certificate "
+        "checked, at least one growth measurement",
+    )
+    rate = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
+        help_text="complete ÷ enrolled in per cent (indicator 8); null when no child is enrolled",
+    )
+    checks = serializers.IntegerField(
+        read_only=True, help_text="Morning and midday check entries in the 30 days ending on the day"
+    )
+    vaccination_gaps = serializers.IntegerField(read_only=True, help_text="Records with doses missing")
+    flags = HealthSummaryFlagsSerializer(read_only=True)
+    alerts_open = serializers.IntegerField(read_only=True, help_text="Outbreak alerts not closed")
+
+
+class HealthSummaryUnitSerializer(HealthSummaryFiguresSerializer):
+    unit_id = serializers.IntegerField(read_only=True)
+
+
+class HealthSummaryInstitutionSerializer(HealthSummaryFiguresSerializer):
+    institution_id = serializers.IntegerField(read_only=True)
+    unit_id = serializers.IntegerField(read_only=True)
+    unit_name = serializers.CharField(read_only=True)
+
+
+class HealthSummarySerializer(serializers.Serializer):
+    """Counts only, never a child."""
+
+    on = serializers.DateField(read_only=True)
+    unit_id = serializers.IntegerField(read_only=True, allow_null=True, help_text="null: the district")
+    total = HealthSummaryFiguresSerializer(read_only=True)
+    units = HealthSummaryUnitSerializer(many=True, read_only=True)
+    institutions = HealthSummaryInstitutionSerializer(many=True, read_only=True)
+
+
+class HealthSummaryQuerySerializer(serializers.Serializer):
+    unit = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="A street or town; left out: the district"
+    )

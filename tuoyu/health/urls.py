@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import api
 from .views_family import records as family_record_views
+from .views_government import summary as summary_views
 from .views_institution import records as record_views
 
 app_name = "health"
@@ -23,6 +24,8 @@ urlpatterns = [
     # --- morning and midday checks (health staff) ---
     # --- outbreak alerts ---
     # --- summaries (officials) ---
+    path("summary/", summary_views.summary_page, name="summary"),
+    path("summary/export.xlsx", summary_views.summary_xlsx, name="summary_xlsx"),
 ]
 
 api_urlpatterns = [
@@ -32,4 +35,6 @@ api_urlpatterns = [
     # --- growth ---
     # --- checks ---
     # --- alerts ---
+    # --- summary ---
+    path("health/summary/", api.HealthSummaryAPI.as_view(), name="health-summary"),
 ]

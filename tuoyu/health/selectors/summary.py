@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, IntegerField, JSONField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from tuoyu.accounts import capabilities
 from tuoyu.bookings.selectors import enrolments_attending_on
@@ -41,6 +42,13 @@ ON_REGISTER = (InstitutionStatus.FILED, InstitutionStatus.SUSPENDED)
 CHECK_DAYS = 30
 # The growth flags a measurement may carry (growth.Flag's values), in the order the tables show them.
 FLAG_KINDS = ("underweight", "stunted", "wasted", "overweight", "obese")
+FLAG_LABELS = {
+    "underweight": gettext_lazy("Underweight"),  # 低体重
+    "stunted": gettext_lazy("Stunted"),  # 生长迟缓
+    "wasted": gettext_lazy("Wasted"),  # 消瘦
+    "overweight": gettext_lazy("Overweight"),  # 超重
+    "obese": gettext_lazy("Obese"),  # 肥胖
+}
 
 
 @dataclass(frozen=True)
@@ -106,9 +114,9 @@ class Figures:
         return counts
 
     @property
-    def flag_list(self) -> list[tuple[str, int]]:
-        """The flags in FLAG_KINDS order, for templates."""
-        return list(self.flags.items())
+    def flag_list(self) -> list[tuple[str, str, int]]:
+        """(kind, label, children) in FLAG_KINDS order, for templates."""
+        return [(kind, FLAG_LABELS[kind], n) for kind, n in self.flags.items()]
 
     def add(self, other: "Figures") -> None:
         self.institutions += other.institutions
