@@ -91,7 +91,248 @@ class HealthRecordDetailAPI(api_views.SignedInAPIView):
 
 # --- growth ---
 # --- checks ---
+# A class's morning or midday check for one day: the class's own health staff read and save it (another
+# institution's class is a 404). `?day=` (not in the future, at most 7 days back) and `?session=` pick the
+# sheet for GET and POST alike; a wrong one is a 400. A save may raise or extend an outbreak alert: the
+# answer lists them.
+from datetime import date as _date  # noqa: E402
+
+import django_filters  # noqa: E402, F811
+from django_filters.rest_framework import DjangoFilterBackend  # noqa: E402, F811
+from drf_spectacular.types import OpenApiTypes  # noqa: E402
+from drf_spectacular.utils import (  # noqa: E402, F811
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions as drf_exceptions  # noqa: E402, F811
+from rest_framework import response as drf_response  # noqa: E402, F811
+from rest_framework.generics import ListAPIView  # noqa: E402, F811
+
+from tuoyu.accounts import capabilities  # noqa: E402, F811
+from tuoyu.core import api_views  # noqa: E402, F811
+from tuoyu.core.access import only  # noqa: E402, F811
+from tuoyu.core.filters import IdFilter  # noqa: E402, F811
+from tuoyu.core.workdays import beijing_today  # noqa: E402
+
+from . import services  # noqa: E402, F811
+from .models import OutbreakAlert, Session  # noqa: E402
+from .selectors import alerts_for  # noqa: E402
+from .selectors.alerts import alert_case_rows_for, alert_for, alerts_listed  # noqa: E402
+from .selectors.checks import check_sheet, classes_checked_by  # noqa: E402
+from .serializers import (  # noqa: E402, F811
+    HealthAlertDetailSerializer,
+    HealthAlertNoteSerializer,
+    HealthAlertSerializer,
+    HealthCheckQuerySerializer,
+    HealthCheckSheetSerializer,
+    HealthCheckWriteSerializer,
+    HealthRecordErrorSerializer,
+)
+from .workflow import ALERT_WORKFLOW  # noqa: E402
+
+CHECK_KEEPERS = capabilities.HEALTH_KEEPERS
+CHECK_ERRORS = {
+    400: OpenApiResponse(HealthRecordErrorSerializer, description="A wrong day or row; nothing is stored"),
+    403: OpenApiResponse(HealthRecordErrorSerializer, description="Your role may not do this"),
+    404: OpenApiResponse(HealthRecordErrorSerializer, description="No such class of your institution"),
+}
+CHECK_QUERY = [
+    OpenApiParameter("day", OpenApiTypes.DATE, description="YYYY-MM-DD; today when left out"),
+    OpenApiParameter("session", str, enum=Session.values, description="morning (default) or midday"),
+]
+
+
+def _sheet_answer(class_group, day: _date, session: str, *, raised=(), extended=()) -> dict:
+    return HealthCheckSheetSerializer(
+        {
+            "class_group": class_group.pk,
+            "class_name": class_group.name,
+            "institution": class_group.institution_id,
+            "day": day,
+            "session": session,
+            "rows": check_sheet(class_group, day, session),
+            "raised_alerts": [a.pk for a in raised],
+            "extended_alerts": [a.pk for a in extended],
+        }
+    ).data
+
+
+class ClassChecksAPI(api_views.SignedInAPIView):
+    tuoyu_access = only(*CHECK_KEEPERS)
+    serializer_class = HealthCheckSheetSerializer
+
+    def _picked(self, request, class_id: int):
+        class_group = classes_checked_by(request.user).filter(pk=class_id).first()
+        if class_group is None:
+            raise drf_exceptions.NotFound
+        query = HealthCheckQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        day = query.validated_data.get("day") or beijing_today()
+        session = query.validated_data.get("session") or Session.MORNING
+        error = services.check_day_error(day)
+        if error:
+            raise drf_exceptions.ValidationError({"day": [error]})
+        return class_group, day, session
+
+    @extend_schema(
+        operation_id="health_class_checks_retrieve",
+        summary="A class's check sheet for a day",
+        description="The children enrolled in the class that day, each with its check when recorded.",
+        parameters=CHECK_QUERY,
+        responses={200: HealthCheckSheetSerializer, **CHECK_ERRORS},
+    )
+    def get(self, request, class_id: int):
+        class_group, day, session = self._picked(request, class_id)
+        return drf_response.Response(_sheet_answer(class_group, day, session))
+
+    @extend_schema(
+        operation_id="health_class_checks_create",
+        summary="Record (or correct) the check of some or all of a class's children",
+        description="One row per child; a child already checked is corrected. Ill needs a symptom, absent a "
+        "reason. Every row is checked before any is stored. The outbreak rule is applied at once: the answer "
+        "names the alerts raised or extended.",
+        parameters=CHECK_QUERY,
+        request=HealthCheckWriteSerializer,
+        responses={200: HealthCheckSheetSerializer, **CHECK_ERRORS},
+    )
+    def post(self, request, class_id: int):
+        class_group, day, session = self._picked(request, class_id)
+        body = api_views.validated(request, HealthCheckWriteSerializer)
+        entries = [
+            {
+                "child_id": row["child"],
+                "attendance": row["attendance"],
+                "absence_reason": row.get("absence_reason", ""),
+                "symptoms": list(row.get("symptoms") or []),
+                "temperature": row.get("temperature"),
+                "note": row.get("note", ""),
+            }
+            for row in body["entries"]
+        ]
+        with api_views.service_errors(fields={"entries", "day", "session"}):
+            recorded = services.checks_record(
+                class_group=class_group, day=day, session=session, by=request.user, entries=entries
+            )
+        return drf_response.Response(
+            _sheet_answer(class_group, day, session, raised=recorded.raised, extended=recorded.extended)
+        )
+
+
 # --- alerts ---
+# Who sees an alert is selectors.alerts_for: the institution's health staff and operator their own, the
+# commission and the guidance centre all; another's is a 404. The case list names the children only inside
+# the institution. The institution and the child-health officers acknowledge and close (with a note).
+ALERT_VIEWERS = capabilities.ALERT_VIEWERS
+ALERT_HANDLERS = capabilities.ALERT_HANDLERS_INSTITUTION | capabilities.CHILD_HEALTH_OFFICERS
+ALERT_ERRORS = {
+    400: OpenApiResponse(HealthRecordErrorSerializer, description="Invalid request, or refused by the rules"),
+    403: OpenApiResponse(HealthRecordErrorSerializer, description="Your role may not do this"),
+    404: OpenApiResponse(HealthRecordErrorSerializer, description="No such alert that you may see"),
+    409: OpenApiResponse(HealthRecordErrorSerializer, description="The alert's status refuses it"),
+}
+
+
+def _alert_answer(request, pk: int) -> dict:
+    alert = alert_for(request.user, pk)
+    alert.case_list = alert_case_rows_for(request.user, alert)
+    alert.actions = ALERT_WORKFLOW.allowed_actions(alert, request.user)
+    return HealthAlertDetailSerializer(alert).data
+
+
+class AlertFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=OutbreakAlert._meta.get_field("status").choices)
+    institution = IdFilter(field_name="institution_id")
+
+    class Meta:
+        model = OutbreakAlert
+        fields = ["status", "institution"]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="health_alerts_list",
+        summary="Outbreak alerts you may see",
+        description="The institution's health staff and operator: their own institution's. The commission "
+        "and the guidance centre: all. Newest first; the case list is on each alert.",
+    )
+)
+class AlertListAPI(api_views.SignedInAPIView, ListAPIView):
+    tuoyu_access = only(*ALERT_VIEWERS)
+    serializer_class = HealthAlertSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AlertFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return OutbreakAlert.objects.none()
+        return alerts_listed(self.request.user)
+
+
+class AlertDetailAPI(api_views.SignedInAPIView):
+    tuoyu_access = only(*ALERT_VIEWERS)
+    serializer_class = HealthAlertDetailSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return OutbreakAlert.objects.none()
+        return alerts_for(self.request.user)
+
+    @extend_schema(
+        operation_id="health_alerts_retrieve",
+        summary="One outbreak alert with its case list and timeline",
+        description="Outside the institution each child is numbered: `name` is null.",
+        responses={200: HealthAlertDetailSerializer, 404: ALERT_ERRORS[404]},
+    )
+    def get(self, request, pk: int):
+        return drf_response.Response(_alert_answer(request, pk))
+
+
+class _AlertActionAPI(api_views.ActionAPIView):
+    tuoyu_access = only(*ALERT_HANDLERS)
+    serializer_class = HealthAlertDetailSerializer
+    error_fields = frozenset({"note"})
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return OutbreakAlert.objects.none()
+        return alerts_for(self.request.user)
+
+    def access(self, user, pk: int):
+        return alert_for(user, pk)
+
+    def state(self, request, pk: int):
+        return _alert_answer(request, pk)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="health_alerts_acknowledge",
+        summary="Acknowledge an outbreak alert",
+        request=HealthAlertNoteSerializer,
+        responses={200: HealthAlertDetailSerializer, **ALERT_ERRORS},
+    )
+)
+class AlertAcknowledgeAPI(_AlertActionAPI):
+    def act(self, request, alert):
+        body = api_views.validated(request, HealthAlertNoteSerializer)
+        services.alert_acknowledge(alert=alert, by=request.user, note=body.get("note", ""))
+
+
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="health_alerts_close",
+        summary="Close an outbreak alert with what was done",
+        description="The note is required.",
+        request=HealthAlertNoteSerializer,
+        responses={200: HealthAlertDetailSerializer, **ALERT_ERRORS},
+    )
+)
+class AlertCloseAPI(_AlertActionAPI):
+    def act(self, request, alert):
+        body = api_views.validated(request, HealthAlertNoteSerializer)
+        services.alert_close(alert=alert, by=request.user, note=body.get("note", ""))
 
 
 # --- summary ---

@@ -109,7 +109,141 @@ class HealthRecordSerializer(serializers.ModelSerializer):
 
 # --- growth ---
 # --- checks ---
+# Component names start with `HealthCheck`. A class's sheet for one day and check: the children enrolled
+# that day (named: only the class's own health staff read it) with their check, if recorded. A save sends
+# the rows of the children checked; everything is checked before anything is stored.
+from .models import AbsenceReason, AlertStatus, Attendance, Session, Symptom  # noqa: E402
+
+
+class HealthCheckQuerySerializer(serializers.Serializer):
+    day = serializers.DateField(required=False, help_text="YYYY-MM-DD; today when left out")
+    session = _record_choice_field(Session.choices, required=False, help_text="morning when left out")
+
+
+class HealthCheckRowSerializer(serializers.Serializer):
+    child = serializers.IntegerField(source="child_id", read_only=True)
+    name = serializers.CharField(read_only=True)
+    sex = _record_choice_field(Child.Sex.choices, read_only=True)
+    age_months = serializers.IntegerField(read_only=True)
+    checked = serializers.SerializerMethodField(help_text="Whether this check is recorded for the child")
+    attendance = serializers.SerializerMethodField()
+    absence_reason = serializers.SerializerMethodField()
+    symptoms = serializers.SerializerMethodField()
+    temperature = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField()
+
+    def get_checked(self, row) -> bool:
+        return row.check is not None
+
+    @extend_schema_field({"type": "string", "enum": Attendance.values, "nullable": True})
+    def get_attendance(self, row):
+        return row.check.attendance if row.check else None
+
+    @extend_schema_field({"type": "string", "enum": [*AbsenceReason.values, ""]})
+    def get_absence_reason(self, row) -> str:
+        return row.check.absence_reason if row.check else ""
+
+    @extend_schema_field({"type": "array", "items": {"type": "string", "enum": Symptom.values}})
+    def get_symptoms(self, row) -> list[str]:
+        return list(row.check.symptoms or []) if row.check else []
+
+    @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
+    def get_temperature(self, row):
+        return str(row.check.temperature) if row.check and row.check.temperature is not None else None
+
+    def get_note(self, row) -> str:
+        return row.check.note if row.check else ""
+
+
+class HealthCheckSheetSerializer(serializers.Serializer):
+    class_group = serializers.IntegerField(read_only=True)
+    class_name = serializers.CharField(read_only=True)
+    institution = serializers.IntegerField(read_only=True)
+    day = serializers.DateField(read_only=True)
+    session = _record_choice_field(Session.choices, read_only=True)
+    rows = HealthCheckRowSerializer(many=True, read_only=True)
+    raised_alerts = serializers.ListField(
+        child=serializers.IntegerField(), read_only=True, help_text="Alerts this save raised (POST only)"
+    )
+    extended_alerts = serializers.ListField(
+        child=serializers.IntegerField(), read_only=True, help_text="Open alerts this save added cases to"
+    )
+
+
+class HealthCheckEntrySerializer(serializers.Serializer):
+    child = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    attendance = _record_choice_field(Attendance.choices)
+    absence_reason = _record_choice_field(
+        AbsenceReason.choices, required=False, allow_blank=True, help_text="Needed when absent"
+    )
+    symptoms = serializers.ListField(
+        child=_record_choice_field(Symptom.choices),
+        required=False,
+        max_length=len(Symptom.values),
+        help_text="At least one when ill; allowed with an absence for illness",
+    )
+    temperature = serializers.DecimalField(
+        max_digits=3, decimal_places=1, required=False, allow_null=True, help_text="°C, 34.0 to 43.0"
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class HealthCheckWriteSerializer(serializers.Serializer):
+    entries = HealthCheckEntrySerializer(many=True, allow_empty=False, max_length=200)
+
+
 # --- alerts ---
+# Component names start with `HealthAlert`. The case list names the children only for the institution's
+# own health staff and operator; for the officials `name` is null and `label` is "幼儿 N".
+class HealthAlertSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    institution = serializers.IntegerField(source="institution_id", read_only=True)
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    class_group = serializers.IntegerField(source="class_group_id", read_only=True)
+    class_name = serializers.CharField(source="class_group.name", read_only=True)
+    symptom = _record_choice_field(Symptom.choices, read_only=True)
+    rule = serializers.CharField(source="rule.code", read_only=True)
+    rule_name = serializers.CharField(source="rule.name", read_only=True)
+    first_day = serializers.DateField(read_only=True)
+    last_day = serializers.DateField(read_only=True)
+    cases = serializers.IntegerField(read_only=True, help_text="Children, each counted once")
+    status = _record_choice_field(AlertStatus.choices, read_only=True)
+    raised_at = serializers.DateTimeField(read_only=True)
+
+
+class HealthAlertCaseSerializer(serializers.Serializer):
+    number = serializers.IntegerField(read_only=True)
+    label = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True, allow_null=True, help_text="null outside the institution")
+    age_months = serializers.IntegerField(read_only=True)
+    sex = _record_choice_field(Child.Sex.choices, read_only=True)
+    first_day = serializers.DateField(read_only=True)
+    days = serializers.ListField(child=serializers.DateField(), read_only=True)
+    symptoms = serializers.ListField(child=_record_choice_field(Symptom.choices), read_only=True)
+    absent = serializers.BooleanField(read_only=True, help_text="Absent for illness at one of the checks")
+
+
+class HealthAlertEventSerializer(serializers.Serializer):
+    from_status = serializers.CharField(read_only=True)
+    to_status = _record_choice_field(AlertStatus.choices, read_only=True)
+    at = serializers.DateTimeField(read_only=True)
+    note = serializers.CharField(read_only=True)
+
+
+class HealthAlertDetailSerializer(HealthAlertSerializer):
+    case_list = HealthAlertCaseSerializer(many=True, read_only=True)
+    events = HealthAlertEventSerializer(many=True, read_only=True)
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=["acknowledge", "close"]),
+        read_only=True,
+        help_text="What you may do now",
+    )
+
+
+class HealthAlertNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Required to close: what was done"
+    )
 
 
 # --- summary ---

@@ -23,5 +23,9 @@ from .records import (  # noqa: E402, F401
 from .growth import measurement_record, measurement_remove  # noqa: E402, F401
 
 # --- checks ---
+from .checks import ChecksRecorded, check_day_error, checks_record, enrolled_children  # noqa: E402, F401
+
 # --- alerts ---
+from .alerts import AlertsEvaluated, alert_acknowledge, alert_close, alerts_evaluate  # noqa: E402, F401
+
 # --- rules ---
