@@ -90,6 +90,112 @@ class HealthRecordDetailAPI(api_views.SignedInAPIView):
 
 
 # --- growth ---
+# A record's measurements: read by whoever may read the record (selectors.records_for; each read is an
+# AccessLog row the guardian sees), recorded by the keeping institution's health staff. A record outside
+# the rule is a 404; an impossible value a 400; the same day twice a 409 (code `duplicate`).
+from contextlib import contextmanager  # noqa: E402, F811
+
+from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402, F811
+from drf_spectacular.utils import OpenApiResponse, extend_schema  # noqa: E402, F811
+from rest_framework import exceptions as drf_exceptions  # noqa: E402, F811
+from rest_framework import response as drf_response  # noqa: E402, F811
+from rest_framework.generics import ListAPIView  # noqa: E402, F811
+
+from tuoyu.accounts import capabilities  # noqa: E402, F811
+from tuoyu.accounts.models import AccessKind  # noqa: E402, F811
+from tuoyu.accounts.services import access_record  # noqa: E402, F811
+from tuoyu.core import api_views  # noqa: E402, F811
+from tuoyu.core.access import only  # noqa: E402, F811
+from tuoyu.core.api import CONFLICT_CODES, Conflict  # noqa: E402, F811
+
+from . import selectors  # noqa: E402, F811
+from .growth import HEIGHT_FROM_DAYS  # noqa: E402, F811
+from .models import HealthRecord, Measurement  # noqa: E402, F811
+from .serializers import (  # noqa: E402, F811
+    HealthMeasurementCreateSerializer,
+    HealthMeasurementErrorSerializer,
+    HealthMeasurementSerializer,
+)
+from .services import growth as growth_services  # noqa: E402, F811
+
+MEASUREMENT_ERRORS = {
+    400: OpenApiResponse(HealthMeasurementErrorSerializer, description="Invalid or impossible values"),
+    403: OpenApiResponse(HealthMeasurementErrorSerializer, description="Your role may not do this"),
+    404: OpenApiResponse(HealthMeasurementErrorSerializer, description="No such record that you may see"),
+    409: OpenApiResponse(
+        HealthMeasurementErrorSerializer, description="The child was already measured that day"
+    ),
+}
+
+
+@contextmanager
+def measurement_errors():
+    """core.api_views.service_errors, and a 409 when a field's error is a conflict (`duplicate`)."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict") and any(
+            error.code in CONFLICT_CODES for errors in exc.error_dict.values() for error in errors
+        ):
+            raise Conflict(exc.message_dict) from exc
+        with api_views.service_errors():
+            raise
+
+
+def _readable_record(user, pk) -> HealthRecord:
+    record = selectors.records_for(user).filter(pk=pk).first()
+    if record is None:
+        raise drf_exceptions.NotFound
+    return record
+
+
+class HealthMeasurementListAPI(api_views.SignedInAPIView, ListAPIView):
+    tuoyu_access = only(*capabilities.HEALTH_RECORD_READERS, write=capabilities.HEALTH_KEEPERS)
+    serializer_class = HealthMeasurementSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Measurement.objects.none()
+        return Measurement.objects.filter(record=self.record).order_by("measured_on", "pk")
+
+    @extend_schema(
+        operation_id="health_records_measurements_list",
+        summary="A record's growth measurements",
+        description="Whoever may read the record: its child's guardian, the keeping institution's health "
+        "staff, the child-health officers. With the WHO 2006 z-scores and flags. Each read is written to the "
+        "access log, which the guardian sees.",
+        responses={200: HealthMeasurementSerializer(many=True), 404: MEASUREMENT_ERRORS[404]},
+    )
+    def get(self, request, pk: int):
+        self.record = _readable_record(request.user, pk)
+        access_record(
+            user=request.user, kind=AccessKind.HEALTH_RECORD, obj=self.record, detail="api", request=request
+        )
+        return self.list(request)
+
+    @extend_schema(
+        operation_id="health_records_measurements_create",
+        summary="Record a growth measurement",
+        description="The keeping institution's health staff. The z-scores and flags are computed by the WHO "
+        "2006 standards. A date before birth or in the future, or a value that cannot be right for the "
+        "child's age (beyond the WHO's plausibility limits), is a 400 naming the field; a second "
+        "measurement the same day a 409. `lying` left out: lying under 2 years, standing from 2.",
+        request=HealthMeasurementCreateSerializer,
+        responses={201: HealthMeasurementSerializer, **MEASUREMENT_ERRORS},
+    )
+    def post(self, request, pk: int):
+        record = _readable_record(request.user, pk)
+        if not selectors.may_write_record(request.user, record):
+            raise drf_exceptions.NotFound
+        fields = dict(api_views.validated(request, HealthMeasurementCreateSerializer))
+        if fields.get("lying") is None:
+            age_days = (fields["measured_on"] - record.child.birth_date).days
+            fields["lying"] = age_days < HEIGHT_FROM_DAYS
+        with measurement_errors():
+            measurement = growth_services.measurement_record(record=record, by=request.user, **fields)
+        return drf_response.Response(HealthMeasurementSerializer(measurement).data, status=201)
+
+
 # --- checks ---
 # A class's morning or midday check for one day: the class's own health staff read and save it (another
 # institution's class is a 404). `?day=` (not in the future, at most 7 days back) and `?session=` pick the

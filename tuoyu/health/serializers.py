@@ -108,6 +108,71 @@ class HealthRecordSerializer(serializers.ModelSerializer):
 
 
 # --- growth ---
+# Component names start with `HealthMeasurement`. Measurements go in as weight, length or height, the
+# position and the head; the z-scores and flags come out, computed by the service (WHO 2006, growth.py).
+from rest_framework import serializers  # noqa: E402
+
+from .growth import Flag as GrowthFlag  # noqa: E402
+from .models import Measurement  # noqa: E402
+
+
+class HealthMeasurementErrorSerializer(serializers.Serializer):
+    """What every refusal looks like (tuoyu.core.api.exception_handler shapes it)."""
+
+    message = serializers.CharField(help_text="One sentence a client can show as it is")
+    detail = serializers.CharField(required=False, help_text="For 401, 403 and 404")
+    errors = serializers.DictField(
+        required=False, help_text="For 400 and 409: the messages per field (`non_field_errors` for the whole)"
+    )
+
+
+class HealthMeasurementSerializer(serializers.ModelSerializer):
+    flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=GrowthFlag.choices),
+        read_only=True,
+        help_text="The WHO cut-offs crossed: underweight (WAZ < −2), stunted (LAZ < −2), wasted (WLZ < −2), "
+        "overweight (+2 < WLZ ≤ +3), obese (WLZ > +3)",
+    )
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "id",
+            "record",
+            "measured_on",
+            "age_days",
+            "weight_kg",
+            "length_cm",
+            "lying",
+            "head_cm",
+            "waz",
+            "laz",
+            "wlz",
+            "baz",
+            "hcz",
+            "flags",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class HealthMeasurementCreateSerializer(serializers.Serializer):
+    measured_on = serializers.DateField()
+    weight_kg = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0)
+    length_cm = serializers.DecimalField(
+        max_digits=5, decimal_places=1, min_value=0, help_text="Length lying down, or height standing"
+    )
+    lying = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Measured lying down. Left out: lying under 2 years, standing from 2 (as the WHO measures)",
+    )
+    head_cm = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=0, required=False, allow_null=True, default=None
+    )
+
+
 # --- checks ---
 # Component names start with `HealthCheck`. A class's sheet for one day and check: the children enrolled
 # that day (named: only the class's own health staff read it) with their check, if recorded. A save sends

@@ -7,6 +7,7 @@ from .views_family import records as family_record_views
 from .views_government import alerts as alert_views
 from .views_government import summary as summary_views
 from .views_institution import checks as check_views
+from .views_institution import growth as growth_views
 from .views_institution import records as record_views
 
 app_name = "health"
@@ -23,6 +24,7 @@ urlpatterns = [
     path("my/", family_record_views.my_records, name="family_records"),
     path("transfers/<int:pk>/consent/", family_record_views.transfer_consent, name="transfer_consent"),
     # --- growth ---
+    path("records/<int:pk>/measurements/new/", growth_views.measurement_new, name="measurement_new"),
     # --- morning and midday checks (health staff) ---
     path("checks/", check_views.checks, name="checks"),
     path("checks/<int:class_id>/", check_views.check_sheet, name="check_sheet"),
@@ -41,6 +43,11 @@ api_urlpatterns = [
     path("health/records/", api.HealthRecordListAPI.as_view(), name="health-records"),
     path("health/records/<int:pk>/", api.HealthRecordDetailAPI.as_view(), name="health-record"),
     # --- growth ---
+    path(
+        "health/records/<int:pk>/measurements/",
+        api.HealthMeasurementListAPI.as_view(),
+        name="health-measurements",
+    ),
     # --- checks ---
     path("health/classes/<int:class_id>/checks/", api.ClassChecksAPI.as_view(), name="health-class-checks"),
     # --- alerts ---
