@@ -48,6 +48,13 @@ def menu(request):
             "workforce_overview": role in capabilities.WORKFORCE_VIEWERS,
             # The district's courses (issue 13): the commission and the guidance centre run them.
             "training_courses": capabilities.can_manage_training(user),
+            # Child health (issue 14): the records for their readers (a family sees its own children's
+            # under 我的孩子健康), the checks for the health staff, alerts, counts for officials.
+            "health_records": capabilities.keeps_health_records(user)
+            or capabilities.is_child_health_officer(user),
+            "health_checks": capabilities.keeps_health_records(user),
+            "health_alerts": role in capabilities.ALERT_VIEWERS,
+            "health_summary": capabilities.sees_health_summaries(user),
             # Reporting and tracking a problem is for the public: visitors and families.
             "report": role is None or capabilities.is_family(user),
         }
