@@ -140,7 +140,12 @@ def test_a_street_officer_sees_only_their_unit(client, street_officer, district)
     assert here.name in cells and baihe.name not in cells
 
 
-def test_the_roles_outside_the_summary_are_refused(client, operator, health_staff, family, district):
+def test_the_roles_outside_the_summary_are_refused(
+    client, operator, health_staff, family, reviewer, district
+):
+    client.force_login(reviewer)
+    for url in ("/health/summary/", "/health/summary/export.xlsx", "/api/v1/health/summary/"):
+        assert client.post(url).status_code == 405  # a read only
     for user in (operator, health_staff, family):
         client.force_login(user)
         assert client.get("/health/summary/").status_code == 403

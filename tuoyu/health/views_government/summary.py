@@ -12,6 +12,7 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from tuoyu.accounts import capabilities
 from tuoyu.core.access import role_required
@@ -49,6 +50,7 @@ def _total_name(found: Summary) -> str:
 
 
 @role_required(*capabilities.HEALTH_SUMMARY_VIEWERS)
+@require_safe  # a read: any other method is a 405
 def summary_page(request):
     form, found = summary_for(request)
     return render(
@@ -97,6 +99,7 @@ def figures_row(first: str, second: str, f) -> list:
 
 
 @role_required(*capabilities.HEALTH_SUMMARY_VIEWERS)
+@require_safe
 def summary_xlsx(request):
     _form, found = summary_for(request)
     on = found.on if found else beijing_today()
