@@ -54,8 +54,9 @@
     chart.setOption({
       animation: false,
       aria: { enabled: true },
-      grid: { left: 48, right: 16, top: 36, bottom: 72 },
-      legend: { bottom: 0, type: "scroll" },
+      // A plain legend wraps onto a second line on a phone, where a scrolling one hides "+2 SD" and "+3 SD".
+      grid: { left: 48, right: 16, top: 36, bottom: 96 },
+      legend: { bottom: 0, itemWidth: 16, itemGap: 8 },
       tooltip: { trigger: "item", renderMode: "richText" },
       xAxis: { type: "value", name: data.xName, nameLocation: "middle", nameGap: 26, min: "dataMin", max: "dataMax" },
       yAxis: { type: "value", name: data.yName, scale: true },
