@@ -21,7 +21,7 @@ from tuoyu.core.filters import IdFilter  # noqa: E402
 from . import services  # noqa: E402
 from .models import HealthRecord  # noqa: E402
 from .selectors import records_for  # noqa: E402
-from .selectors.records import with_summary  # noqa: E402
+from .selectors.records import record_for, with_summary  # noqa: E402
 from .serializers import (  # noqa: E402
     HealthRecordErrorSerializer,
     HealthRecordSerializer,
@@ -82,9 +82,8 @@ class HealthRecordDetailAPI(api_views.SignedInAPIView):
         },
     )
     def get(self, request, pk: int):
-        record = with_summary(records_for(request.user)).filter(pk=pk).first()
-        if record is None:
-            raise drf_exceptions.NotFound
+        # record_for: a record outside the rule, or an id past a database key, is a 404.
+        record = record_for(request.user, pk)
         services.record_read(record=record, by=request.user, what="api", request=request)
         return drf_response.Response(HealthRecordSerializer(record).data)
 

@@ -75,7 +75,9 @@ def test_a_date_before_birth_is_refused(record, health_staff):
     assert caught.value.error_dict["checked_on"][0].code == "before_birth"
 
 
-def test_a_text_file_named_pdf_is_refused_with_a_message_and_nothing_is_stored(record, health_staff, private_media):
+def test_a_text_file_named_pdf_is_refused_with_a_message_and_nothing_is_stored(
+    record, health_staff, private_media
+):
     fake = SimpleUploadedFile("report.pdf", b"just some text, not a PDF\n", content_type="application/pdf")
     with pytest.raises(ValidationError) as caught:
         _entry(record, health_staff, report=fake)
@@ -101,7 +103,9 @@ def test_a_new_report_replaces_the_old_file_once_committed(
     assert len(_stored(private_media)) == 1
 
 
-def test_only_the_keeping_health_staff_write(record, operator, other_health_staff, family, child_health_officer):
+def test_only_the_keeping_health_staff_write(
+    record, operator, other_health_staff, family, child_health_officer
+):
     for person in (operator, other_health_staff, family, child_health_officer):
         with pytest.raises(PermissionDenied):
             _entry(record, person)
@@ -124,7 +128,11 @@ def test_missing_doses_must_be_listed(record, health_staff):
 
 def test_the_vaccination_check_is_recorded_and_a_complete_one_clears_the_list(record, health_staff):
     services.record_vaccination(
-        record=record, by=health_staff, checked_on=beijing_today(), status="missing", missing_doses="麻腮风 第2剂"
+        record=record,
+        by=health_staff,
+        checked_on=beijing_today(),
+        status="missing",
+        missing_doses="麻腮风 第2剂",
     )
     record.refresh_from_db()
     assert (record.vaccination_status, record.missing_doses) == ("missing", "麻腮风 第2剂")
@@ -260,7 +268,79 @@ def test_the_health_staffs_list_issues_the_same_queries_for_2_and_6_children(
     for index in range(4):
         record = HealthRecord.objects.get(child=enrol(health_institution, "托大一班", months=28).child)
         if index % 2:
-            services.record_details(record=record, by=health_staff, allergies="鸡蛋", special_needs="", family_doctor=None)
+            services.record_details(
+                record=record, by=health_staff, allergies="鸡蛋", special_needs="", family_doctor=None
+            )
     many, shown_many = _list_queries(client, health_staff)
     assert (shown_few, shown_many) == (2, 6)
     assert few == many
+
+
+# --- the same through the pages ---
+
+
+def test_the_page_refuses_a_text_file_named_pdf_with_a_message_and_stores_nothing(
+    client, record, health_staff, private_media
+):
+    client.force_login(health_staff)
+    fake = SimpleUploadedFile("report.pdf", b"plain text\n", content_type="application/pdf")
+    response = client.post(
+        f"/health/records/{record.pk}/entry-check/",
+        {"checked_on": beijing_today().isoformat(), "hospital": "医院", "result": "normal", "report": fake},
+    )
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    record.refresh_from_db()
+    assert record.entry_check_on is None and not record.entry_check_report
+    assert _stored(private_media) == []
+
+
+def test_the_page_saves_an_entry_check_and_returns_to_the_record(client, record, health_staff, private_media):
+    client.force_login(health_staff)
+    response = client.post(
+        f"/health/records/{record.pk}/entry-check/",
+        {
+            "checked_on": beijing_today().isoformat(),
+            "hospital": "医院",
+            "result": "follow_up",
+            "report": SimpleUploadedFile("r.pdf", PDF),
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == f"/health/records/{record.pk}/"
+    record.refresh_from_db()
+    assert record.entry_check_result == "follow_up" and len(_stored(private_media)) == 1
+
+
+def test_an_empty_post_to_each_form_is_a_400_and_changes_nothing(client, record, health_staff):
+    client.force_login(health_staff)
+    for part in ("entry-check", "vaccination"):
+        assert client.post(f"/health/records/{record.pk}/{part}/", {}).status_code == 400, part
+    record.refresh_from_db()
+    assert record.entry_check_on is None and record.vaccination_status == ""
+
+
+def test_the_guardian_consents_on_the_page(client, moving, family, other_institution):
+    client.force_login(family)
+    page = client.get("/health/my/")
+    assert f'data-testid="pending-transfer" data-pk="{moving.pk}"' in page.content.decode()
+    response = client.post(f"/health/transfers/{moving.pk}/consent/", {"decision": "consent"})
+    assert response.status_code == 302
+    assert HealthRecord.objects.get(pk=moving.record_id).institution == other_institution
+
+
+def test_a_paper_answer_needs_the_signed_form_confirmed(
+    client, moving, other_health_staff, health_institution
+):
+    client.force_login(other_health_staff)
+    listing = client.get("/health/records/")
+    assert f'data-testid="incoming-transfer" data-pk="{moving.pk}"' in listing.content.decode()
+    response = client.post(f"/health/transfers/{moving.pk}/consent/", {"decision": "consent"})
+    assert response.status_code == 400
+    assert RecordTransfer.objects.get(pk=moving.pk).status == TransferStatus.PENDING
+    response = client.post(
+        f"/health/transfers/{moving.pk}/consent/", {"decision": "consent", "form_seen": "on"}
+    )
+    assert response.status_code == 302
+    again = client.post(f"/health/transfers/{moving.pk}/consent/", {"decision": "refuse", "form_seen": "on"})
+    assert again.status_code == 409
+    assert RecordTransfer.objects.get(pk=moving.pk).status == TransferStatus.CONSENTED

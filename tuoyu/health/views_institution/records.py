@@ -121,7 +121,7 @@ def record(request, pk: int):
         "completeness": record_completeness(record),
         "flags": record_flags(record),
         "pending": pending_transfer_of(record),
-        "growth": growth_section(record),
+        "growth": growth_section(record, user=user),
         # The record's writers are its keeping health staff; record_for has already limited them to it.
         "can_record": capabilities.keeps_health_records(user),
         "is_guardian": capabilities.is_family(user),
