@@ -101,8 +101,9 @@ def measurement_record(
     value. PermissionDenied for anyone but the keeping institution's health staff."""
     _guard_writer(record, by)
     # The record row is the lock: two saves of the same day wait for each other, so the second is told
-    # "duplicate" rather than failing on the database constraint (which stays as the last guard).
-    record = HealthRecord.objects.select_for_update().select_related("child").get(pk=record.pk)
+    # "duplicate" rather than failing on the database constraint (which stays as the last guard). Only the
+    # record's row: the child's, joined for the birth date, is not ours to hold.
+    record = HealthRecord.objects.select_for_update(of=("self",)).select_related("child").get(pk=record.pk)
     child = record.child
     errors: dict[str, ValidationError] = {}
     values = {
