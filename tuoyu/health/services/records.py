@@ -170,7 +170,13 @@ def record_entry_check(
         fields.append("entry_check_report")
         if old:
             transaction.on_commit(lambda: storage.delete(old))
-    record.save(update_fields=fields)
+    try:
+        record.save(update_fields=fields)
+    except Exception:
+        # The row was not written: the new file must not stay behind, unnamed by any record.
+        if report is not None:
+            record.entry_check_report.storage.delete(record.entry_check_report.name)
+        raise
     return record
 
 

@@ -344,3 +344,34 @@ def test_a_paper_answer_needs_the_signed_form_confirmed(
     again = client.post(f"/health/transfers/{moving.pk}/consent/", {"decision": "refuse", "form_seen": "on"})
     assert again.status_code == 409
     assert RecordTransfer.objects.get(pk=moving.pk).status == TransferStatus.CONSENTED
+
+
+# --- two answers at once ---
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_guardian_and_the_new_health_staff_answering_at_once_decide_once(
+    moving, family, other_health_staff, health_institution, other_institution
+):
+    from django.db import connection
+
+    from tuoyu.core.testing import race
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; .ci/run runs this there")
+    outcomes = race(
+        [
+            lambda: services.transfer_consent(transfer=moving, by=family, consent=False, kind="online"),
+            lambda: services.transfer_consent(
+                transfer=moving, by=other_health_staff, consent=True, kind="paper"
+            ),
+        ]
+    )
+    kinds = sorted(kind for kind, _ in outcomes)
+    assert kinds == ["ok", "refused"], outcomes
+    assert [exc.code for kind, exc in outcomes if kind == "refused"] == ["status"]
+    transfer = RecordTransfer.objects.get(pk=moving.pk)
+    kept_by = HealthRecord.objects.get(pk=moving.record_id).institution
+    assert kept_by == (
+        other_institution if transfer.status == TransferStatus.CONSENTED else health_institution
+    )
