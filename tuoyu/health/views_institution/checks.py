@@ -32,7 +32,7 @@ def checks(request):
     return render(
         request,
         "health/checks.html",
-        {"classes": checks_overview(request.user, today), "today": today, "sessions": Session},
+        {"classes": checks_overview(request.user, today), "today": today},
     )
 
 
