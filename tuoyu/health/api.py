@@ -484,7 +484,7 @@ class HealthSummaryAPI(api_views.SignedInAPIView):
         parameters=[
             OpenApiParameter(
                 "unit",
-                int,
+                {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
                 description="A street or town (id); left out: the district",
                 required=False,
             )
