@@ -49,7 +49,11 @@ def check_sheet(request, class_id: int):
     class_group = classes_checked_by(request.user).filter(pk=class_id).first()
     if class_group is None:
         raise Http404
-    query = SheetQueryForm(request.GET)
+    # The form shows the day and check it stands for, today's morning when the link named none.
+    data = request.GET.copy()
+    data.setdefault("day", beijing_today().isoformat())
+    data.setdefault("session", Session.MORNING)
+    query = SheetQueryForm(data)
     context = {"class_group": class_group, "query": query, "sessions": Session.choices}
     if not query.is_valid():
         return render(request, "health/check_sheet.html", {**context, "form": None}, status=400)
