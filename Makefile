@@ -89,6 +89,7 @@ backup:
 
 bench: setup
 	$(PY) bench/run.py
+	$(PY) bench/health_summary.py --no-collectstatic
 
 clean:
 	rm -rf var staticfiles

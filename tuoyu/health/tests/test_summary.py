@@ -210,3 +210,19 @@ def test_the_summary_issues_a_fixed_number_of_queries(
             fill(record_of(enrol(institution)), by=health_staff, day=today, flags=["obese"])
     assert HealthRecord.objects.count() == 18
     assert [count(url) for url in urls] == before
+
+
+def test_past_the_page_s_limit_the_institutions_are_listed_street_by_street(
+    client, reviewer, district, monkeypatch
+):
+    from tuoyu.health.views_government import summary as views
+
+    here, baihe = district
+    monkeypatch.setattr(views, "PAGE_INSTITUTIONS", 1)
+    html = _html(client, reviewer, "/health/summary/")
+    assert 'data-testid="too-many"' in html and 'data-testid="institution-row"' not in html
+    assert 'data-enrolled="6"' in html and 'data-testid="unit-row"' in html
+    html = _html(client, reviewer, "/health/summary/", unit=baihe.unit_id)
+    assert 'data-testid="too-many"' not in html and f'data-pk="{baihe.pk}"' in html
+    rows = list(load_workbook(BytesIO(client.get("/health/summary/export.xlsx").content)).active.values)
+    assert {here.name, baihe.name} <= {row[0] for row in rows}

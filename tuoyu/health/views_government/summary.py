@@ -23,6 +23,7 @@ from tuoyu.regions.models import Unit
 from ..selectors.summary import CHECK_DAYS, FLAG_KINDS, FLAG_LABELS, Summary, summary, unit_for
 
 GRASSROOTS = (Unit.Level.STREET, Unit.Level.TOWN, Unit.Level.TOWNSHIP)
+PAGE_INSTITUTIONS = 300  # a district's whole register fits; a city's is asked street by street
 
 
 class UnitFilterForm(forms.Form):
@@ -53,12 +54,19 @@ def _total_name(found: Summary) -> str:
 @require_safe  # a read: any other method is a 405
 def summary_page(request):
     form, found = summary_for(request)
+    # A city's thousands of institutions make a page of megabytes that takes seconds to render and no phone
+    # wants (bench/health_summary.py: 2,878 rows, 1.8 MB): past PAGE_INSTITUTIONS the page shows the streets
+    # and towns and asks for one; the Excel always holds every institution.
+    institutions = found.institutions if found else []
+    too_many = len(institutions) > PAGE_INSTITUTIONS
     return render(
         request,
         "health/summary.html",
         {
             "form": form,
             "summary": found,
+            "institutions": [] if too_many else institutions,
+            "too_many": too_many,
             "on": found.on if found else beijing_today(),
             "total_name": _total_name(found) if found else "",
             "check_days": CHECK_DAYS,
