@@ -202,6 +202,7 @@ def inside_measure(prefix: str, repeat: int) -> dict:
         .order_by("code")
         .first()
     )
+    town = Unit.objects.filter(path__startswith=prefix, level="town").order_by("code").first()
     today = beijing_today()
 
     def get(path: str) -> int:
@@ -217,11 +218,13 @@ def inside_measure(prefix: str, repeat: int) -> dict:
         "complete": found.total.complete,
         "rate": str(found.total.rate),
         "county": county.name if county else None,
+        "town": town.name if town else None,
     }
     variants = {
         "selector, whole city": lambda: len(summary(None, on=today).institutions),
         "selector, one county": lambda: len(summary(county, on=today).institutions),
         "page /health/summary/": lambda: get("/health/summary/"),
+        "page, one town": lambda: get(f"/health/summary/?unit={town.pk}"),
         "Excel": lambda: get("/health/summary/export.xlsx"),
         "API": lambda: get("/api/v1/health/summary/"),
     }
@@ -292,7 +295,7 @@ def main() -> int:
     log(
         f"\nDistrict summary at city scale: {report['institutions']} institutions, {report['enrolled']}"
         f" enrolled children, {report['complete']} complete records (rate {report['rate']} %);"
-        f" one county: {report['county']}. In-process, {args.repeat} requests per variant:"
+        f" one county: {report['county']}; one town: {report['town']}. In-process, {args.repeat} requests per variant:"
     )
     log(
         f"  {'variant':<24} {'queries':>7} {'median ms':>10} {'max ms':>8} {'SQL ms':>8} {'CPU ms':>8} {'bytes':>10}"
