@@ -1,32 +1,67 @@
 """The health API (/api/v1/health/): records (guardians, the keeping institution's health staff, the
 child-health officers), growth measurements, a class's checks, alerts. Same services as the pages."""
 
+from contextlib import contextmanager
+from datetime import date
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import response as drf_response
+from rest_framework.generics import ListAPIView
+
+from tuoyu.accounts import capabilities
+from tuoyu.accounts.models import AccessKind
+from tuoyu.accounts.services import access_record
+from tuoyu.core import api_views
+from tuoyu.core.access import only
+from tuoyu.core.api import CONFLICT_CODES, Conflict
+from tuoyu.core.filters import IdFilter
+from tuoyu.core.workdays import beijing_today
+from tuoyu.regions.models import Unit
+
+from . import selectors, services
+from .growth import HEIGHT_FROM_DAYS
+from .models import HealthRecord, Measurement, OutbreakAlert, Session
+from .selectors import alerts_for, records_for
+from .selectors import summary as summary_selectors
+from .selectors.alerts import alert_case_rows_for, alert_for, alerts_listed
+from .selectors.checks import check_sheet, classes_checked_by
+from .selectors.records import record_for, with_summary
+from .serializers import (
+    HealthAlertDetailSerializer,
+    HealthAlertNoteSerializer,
+    HealthAlertSerializer,
+    HealthCheckQuerySerializer,
+    HealthCheckSheetSerializer,
+    HealthCheckWriteSerializer,
+    HealthMeasurementCreateSerializer,
+    HealthMeasurementErrorSerializer,
+    HealthMeasurementSerializer,
+    HealthRecordErrorSerializer,
+    HealthRecordSerializer,
+    HealthRecordSummarySerializer,
+    HealthSummaryQuerySerializer,
+    HealthSummarySerializer,
+)
+from .services import growth as growth_services
+from .workflow import ALERT_WORKFLOW
+
 # --- records ---
 # The records a person may read (selectors.records_for): the guardian their children's, the keeping
 # institution's health staff theirs, the child-health officers all. Anyone else gets an empty list, and a
 # record outside the rule is a 404. The list is a summary and is written down once; each record read
 # through the API is an AccessLog row the guardian sees, like the page.
-import django_filters  # noqa: E402
-from django_filters.rest_framework import DjangoFilterBackend  # noqa: E402
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view  # noqa: E402
-from rest_framework import exceptions as drf_exceptions  # noqa: E402
-from rest_framework import response as drf_response  # noqa: E402
-from rest_framework.generics import ListAPIView  # noqa: E402
 
-from tuoyu.accounts import capabilities  # noqa: E402
-from tuoyu.core import api_views  # noqa: E402
-from tuoyu.core.access import only  # noqa: E402
-from tuoyu.core.filters import IdFilter  # noqa: E402
-
-from . import services  # noqa: E402
-from .models import HealthRecord  # noqa: E402
-from .selectors import records_for  # noqa: E402
-from .selectors.records import record_for, with_summary  # noqa: E402
-from .serializers import (  # noqa: E402
-    HealthRecordErrorSerializer,
-    HealthRecordSerializer,
-    HealthRecordSummarySerializer,
-)
 
 RECORD_READERS = capabilities.HEALTH_RECORD_READERS
 
@@ -92,30 +127,7 @@ class HealthRecordDetailAPI(api_views.SignedInAPIView):
 # A record's measurements: read by whoever may read the record (selectors.records_for; each read is an
 # AccessLog row the guardian sees), recorded by the keeping institution's health staff. A record outside
 # the rule is a 404; an impossible value a 400; the same day twice a 409 (code `duplicate`).
-from contextlib import contextmanager  # noqa: E402, F811
 
-from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402, F811
-from drf_spectacular.utils import OpenApiResponse, extend_schema  # noqa: E402, F811
-from rest_framework import exceptions as drf_exceptions  # noqa: E402, F811
-from rest_framework import response as drf_response  # noqa: E402, F811
-from rest_framework.generics import ListAPIView  # noqa: E402, F811
-
-from tuoyu.accounts import capabilities  # noqa: E402, F811
-from tuoyu.accounts.models import AccessKind  # noqa: E402, F811
-from tuoyu.accounts.services import access_record  # noqa: E402, F811
-from tuoyu.core import api_views  # noqa: E402, F811
-from tuoyu.core.access import only  # noqa: E402, F811
-from tuoyu.core.api import CONFLICT_CODES, Conflict  # noqa: E402, F811
-
-from . import selectors  # noqa: E402, F811
-from .growth import HEIGHT_FROM_DAYS  # noqa: E402, F811
-from .models import HealthRecord, Measurement  # noqa: E402, F811
-from .serializers import (  # noqa: E402, F811
-    HealthMeasurementCreateSerializer,
-    HealthMeasurementErrorSerializer,
-    HealthMeasurementSerializer,
-)
-from .services import growth as growth_services  # noqa: E402, F811
 
 MEASUREMENT_ERRORS = {
     400: OpenApiResponse(HealthMeasurementErrorSerializer, description="Invalid or impossible values"),
@@ -200,42 +212,7 @@ class HealthMeasurementListAPI(api_views.SignedInAPIView, ListAPIView):
 # institution's class is a 404). `?day=` (not in the future, at most 7 days back) and `?session=` pick the
 # sheet for GET and POST alike; a wrong one is a 400. A save may raise or extend an outbreak alert: the
 # answer lists them.
-from datetime import date as _date  # noqa: E402
 
-import django_filters  # noqa: E402, F811
-from django_filters.rest_framework import DjangoFilterBackend  # noqa: E402, F811
-from drf_spectacular.types import OpenApiTypes  # noqa: E402
-from drf_spectacular.utils import (  # noqa: E402, F811
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
-from rest_framework import exceptions as drf_exceptions  # noqa: E402, F811
-from rest_framework import response as drf_response  # noqa: E402, F811
-from rest_framework.generics import ListAPIView  # noqa: E402, F811
-
-from tuoyu.accounts import capabilities  # noqa: E402, F811
-from tuoyu.core import api_views  # noqa: E402, F811
-from tuoyu.core.access import only  # noqa: E402, F811
-from tuoyu.core.filters import IdFilter  # noqa: E402, F811
-from tuoyu.core.workdays import beijing_today  # noqa: E402
-
-from . import services  # noqa: E402, F811
-from .models import OutbreakAlert, Session  # noqa: E402
-from .selectors import alerts_for  # noqa: E402
-from .selectors.alerts import alert_case_rows_for, alert_for, alerts_listed  # noqa: E402
-from .selectors.checks import check_sheet, classes_checked_by  # noqa: E402
-from .serializers import (  # noqa: E402, F811
-    HealthAlertDetailSerializer,
-    HealthAlertNoteSerializer,
-    HealthAlertSerializer,
-    HealthCheckQuerySerializer,
-    HealthCheckSheetSerializer,
-    HealthCheckWriteSerializer,
-    HealthRecordErrorSerializer,
-)
-from .workflow import ALERT_WORKFLOW  # noqa: E402
 
 CHECK_KEEPERS = capabilities.HEALTH_KEEPERS
 CHECK_ERRORS = {
@@ -249,7 +226,7 @@ CHECK_QUERY = [
 ]
 
 
-def _sheet_answer(class_group, day: _date, session: str, *, raised=(), extended=()) -> dict:
+def _sheet_answer(class_group, day: date, session: str, *, raised=(), extended=()) -> dict:
     return HealthCheckSheetSerializer(
         {
             "class_group": class_group.pk,
@@ -443,16 +420,9 @@ class AlertCloseAPI(_AlertActionAPI):
 # --- summary ---
 # The officials' summary (selectors.summary): counts only, never a child. A street or town officer gets
 # their own unit whatever `unit` says; an id that is not a street or town is a 400.
-from django.utils.translation import gettext as _summary_gettext  # noqa: E402
-from drf_spectacular.utils import OpenApiParameter  # noqa: E402
 
-from tuoyu.core.workdays import beijing_today as _beijing_today  # noqa: E402
-from tuoyu.regions.models import Unit as _Unit  # noqa: E402
 
-from .selectors import summary as summary_selectors  # noqa: E402
-from .serializers import HealthSummaryQuerySerializer, HealthSummarySerializer  # noqa: E402
-
-SUMMARY_UNIT_LEVELS = (_Unit.Level.STREET, _Unit.Level.TOWN, _Unit.Level.TOWNSHIP)
+SUMMARY_UNIT_LEVELS = (Unit.Level.STREET, Unit.Level.TOWN, Unit.Level.TOWNSHIP)
 
 
 def _summary_figures(f, **extra) -> dict:
@@ -496,20 +466,20 @@ class HealthSummaryAPI(api_views.SignedInAPIView):
         query.is_valid(raise_exception=True)
         chosen = None
         if "unit" in query.validated_data:
-            chosen = _Unit.objects.filter(
+            chosen = Unit.objects.filter(
                 pk=query.validated_data["unit"], level__in=SUMMARY_UNIT_LEVELS
             ).first()
             if chosen is None:
-                raise drf_exceptions.ValidationError({"unit": [_summary_gettext("No such street or town.")]})
+                raise drf_exceptions.ValidationError({"unit": [_("No such street or town.")]})
         unit, allowed = summary_selectors.unit_for(request.user, chosen)
-        on = _beijing_today()
+        on = beijing_today()
         if not allowed:  # a street officer without a unit: nothing to count, an empty summary
             found = summary_selectors.Summary(
                 on=on, unit=None, total=summary_selectors.Figures(name=""), units=[], institutions=[]
             )
         else:
             found = summary_selectors.summary(unit, on=on)
-        total_name = found.unit.name if found.unit else _summary_gettext("The district")
+        total_name = found.unit.name if found.unit else _("The district")
         answer = {
             "on": found.on,
             "unit_id": found.unit.pk if found.unit else None,

@@ -1,16 +1,28 @@
 """Serializers of the health API: what each answer holds. A record's child appears with the masked ID
 number only; an alert's cases outside the institution carry no names."""
 
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tuoyu.bookings.models import Child
+
+from .growth import Flag as GrowthFlag
+from .models import (
+    AbsenceReason,
+    AlertStatus,
+    Attendance,
+    EntryResult,
+    HealthRecord,
+    Measurement,
+    Session,
+    Symptom,
+    VaccinationStatus,
+)
+from .selectors.records import record_completeness
+
 # --- records ---
 # Component names start with `HealthRecord`. The child: name, sex, birth date and the masked ID number,
 # never the number; the report only as whether there is one (it is a file behind the page's access check).
-from drf_spectacular.utils import extend_schema_field  # noqa: E402
-from rest_framework import serializers  # noqa: E402
-
-from tuoyu.bookings.models import Child  # noqa: E402
-
-from .models import EntryResult, HealthRecord, VaccinationStatus  # noqa: E402
-from .selectors.records import record_completeness  # noqa: E402
 
 
 def _record_choice_field(choices, **kwargs):
@@ -110,10 +122,6 @@ class HealthRecordSerializer(serializers.ModelSerializer):
 # --- growth ---
 # Component names start with `HealthMeasurement`. Measurements go in as weight, length or height, the
 # position and the head; the z-scores and flags come out, computed by the service (WHO 2006, growth.py).
-from rest_framework import serializers  # noqa: E402
-
-from .growth import Flag as GrowthFlag  # noqa: E402
-from .models import Measurement  # noqa: E402
 
 
 class HealthMeasurementErrorSerializer(serializers.Serializer):
@@ -177,7 +185,6 @@ class HealthMeasurementCreateSerializer(serializers.Serializer):
 # Component names start with `HealthCheck`. A class's sheet for one day and check: the children enrolled
 # that day (named: only the class's own health staff read it) with their check, if recorded. A save sends
 # the rows of the children checked; everything is checked before anything is stored.
-from .models import AbsenceReason, AlertStatus, Attendance, Session, Symptom  # noqa: E402
 
 
 class HealthCheckQuerySerializer(serializers.Serializer):

@@ -8,8 +8,10 @@
 - rules.py: load the outbreak thresholds from data/.
 """
 
-# --- records ---
-from .records import (  # noqa: E402, F401
+from .alerts import AlertsEvaluated, alert_acknowledge, alert_close, alerts_evaluate
+from .checks import ChecksRecorded, check_day_error, checks_record, enrolled_children
+from .growth import measurement_record, measurement_remove
+from .records import (
     record_details,
     record_entry_check,
     record_open_for_enrolment,
@@ -18,14 +20,25 @@ from .records import (  # noqa: E402, F401
     records_listed,
     transfer_consent,
 )
+from .rules import outbreak_rules_load
 
-# --- growth ---
-from .growth import measurement_record, measurement_remove  # noqa: E402, F401
-
-# --- checks ---
-from .checks import ChecksRecorded, check_day_error, checks_record, enrolled_children  # noqa: E402, F401
-
-# --- alerts ---
-from .alerts import AlertsEvaluated, alert_acknowledge, alert_close, alerts_evaluate  # noqa: E402, F401
-
-# --- rules ---
+__all__ = [
+    "AlertsEvaluated",
+    "ChecksRecorded",
+    "alert_acknowledge",
+    "alert_close",
+    "alerts_evaluate",
+    "check_day_error",
+    "checks_record",
+    "enrolled_children",
+    "measurement_record",
+    "measurement_remove",
+    "outbreak_rules_load",
+    "record_details",
+    "record_entry_check",
+    "record_open_for_enrolment",
+    "record_read",
+    "record_vaccination",
+    "records_listed",
+    "transfer_consent",
+]
