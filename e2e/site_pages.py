@@ -1,7 +1,8 @@
 """The public and family pages the site-wide browser checks walk (accessibility, tap targets), and the
 data that makes each of them show what a visitor really sees: a district with institutions, the demo
 family with a child, a booking, an attended visit to review, a complaint to track, the supervision
-demo's published inspection results and its public draw, and the workforce demo's staffing.
+demo's published inspection results and its public draw, the workforce demo's staffing, and the health
+demo's record of the family's child (its growth chart and who looked at it).
 
 Everything is made through the demo seeders and the services. Sessions are made on the server and
 handed to the browser as its cookie, so the walk spends its time on the pages, not on signing in.
@@ -30,6 +31,7 @@ class Site:
     free_slot: int  # a visit time of the first institution the family has not booked: its confirmation page
     result: int  # a published inspection result (一公开), with a finding put right
     draw: int  # the demo plan's public draw
+    health_record: int  # the health record of the demo family's child, with measurements
 
 
 def seed_site() -> Site:
@@ -44,6 +46,8 @@ def seed_site() -> Site:
     from tuoyu.feedback.services import ROUTING_FILE, routing_load_file
     from tuoyu.filings.demo import seed_filings
     from tuoyu.filings.models import Filing
+    from tuoyu.health.demo import seed_health
+    from tuoyu.health.models import HealthRecord
     from tuoyu.inspections.demo import seed_inspections
     from tuoyu.inspections.models import FindingStatus
     from tuoyu.inspections.selectors import published_results
@@ -61,6 +65,7 @@ def seed_site() -> Site:
     seed_filings()
     supervision = seed_inspections()
     seed_workforce()  # the institution page's staffing (carers, certified rate, ratios) as a visitor sees it
+    seed_health()  # the family's child's health record with its growth chart
     membership = InstitutionMembership.objects.select_related("institution", "user").get(
         user__username="operator"
     )
@@ -104,6 +109,10 @@ def seed_site() -> Site:
         free_slot=free_slot.pk,
         result=result.pk,
         draw=supervision.plan.draws.get().pk,
+        health_record=HealthRecord.objects.filter(child__family=family, measurements__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
     )
 
 
@@ -165,6 +174,9 @@ def family_pages(site: Site) -> list[str]:
         f"/bookings/children/new/?next=/bookings/institutions/{site.first}/",
         "/reviews/",
         f"/reviews/new/visit/{site.visit_to_review}/",
+        "/health/my/",
+        f"/health/records/{site.health_record}/",
+        f"/health/records/{site.health_record}/access/",
         "/accounts/me/",
     ]
 
