@@ -107,7 +107,7 @@ class AccessKind(models.TextChoices):
     REPORTER_IDENTITY = "reporter_identity", _("Reporter's identity")  # a complainant's name and mobile
     ID_NUMBER = "id_number", _("Full ID number")  # a resident ID number shown unmasked
     PERSONAL_EXPORT = "personal_export", _("Export of personal data")  # an Excel file with people's details
-    HEALTH_RECORD = "health_record", _("Health record")  # a child's health record read (health.services.record_read)
+    HEALTH_RECORD = "health_record", _("Health record")  # a child's record read (health)
 
 
 class AccessLog(models.Model):
