@@ -12,7 +12,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('bookings', '0004_booking_event_enrolment'),
+        # Only Child is needed, which bookings' first migration creates: depending on it (not the latest)
+        # lets bookings' own migration tests step bookings back without unapplying health.
+        ('bookings', '0001_initial'),
         ('institutions', '0004_institution_name_pinyin'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
