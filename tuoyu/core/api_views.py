@@ -43,13 +43,17 @@ class SignedInAPIView(GenericAPIView):
 
 
 @contextmanager
-def service_errors(*, fields: Iterable[str] = (), list_key: str | None = None) -> Iterator[None]:
+def service_errors(
+    *, fields: Iterable[str] = (), list_key: str | None = None, field_conflicts: bool = False
+) -> Iterator[None]:
     """A service's Django ValidationError as DRF's, so the client gets a 400 with `message` and `errors`,
     or a 409 in the same shape when its code (CONFLICT_CODES) says the record's state refuses the action.
 
     Errors keyed by field stay so. A single message goes under its code when the code names a field of
     the request (`comments`, `reasons`), else under `non_field_errors`. A list of messages (what
     filing_submit raises for an incomplete application) goes under `list_key` when one is given.
+    With `field_conflicts`, errors keyed by field are a 409 too when one of them carries a conflict code
+    (the same person or the same day recorded twice: `duplicate` on a field, as a form shows it).
     PermissionDenied and Http404 pass through: DRF already answers them with 403 and 404.
     """
     try:
@@ -60,6 +64,10 @@ def service_errors(*, fields: Iterable[str] = (), list_key: str | None = None) -
             detail = {
                 (whole if key == NON_FIELD_ERRORS else key): msgs for key, msgs in exc.message_dict.items()
             }
+            if field_conflicts and any(
+                error.code in CONFLICT_CODES for errors in exc.error_dict.values() for error in errors
+            ):
+                raise Conflict(detail) from exc
         elif hasattr(exc, "code"):  # one message
             detail = {exc.code if exc.code in set(fields) else whole: exc.messages}
             if exc.code in CONFLICT_CODES:

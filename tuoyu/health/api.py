@@ -1,11 +1,9 @@
 """The health API (/api/v1/health/): records (guardians, the keeping institution's health staff, the
 child-health officers), growth measurements, a class's checks, alerts. Same services as the pages."""
 
-from contextlib import contextmanager
 from datetime import date
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +22,6 @@ from tuoyu.accounts.models import AccessKind
 from tuoyu.accounts.services import access_record
 from tuoyu.core import api_views
 from tuoyu.core.access import only
-from tuoyu.core.api import CONFLICT_CODES, Conflict
 from tuoyu.core.filters import IdFilter
 from tuoyu.core.workdays import beijing_today
 from tuoyu.regions.models import Unit
@@ -139,20 +136,6 @@ MEASUREMENT_ERRORS = {
 }
 
 
-@contextmanager
-def measurement_errors():
-    """core.api_views.service_errors, and a 409 when a field's error is a conflict (`duplicate`)."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict") and any(
-            error.code in CONFLICT_CODES for errors in exc.error_dict.values() for error in errors
-        ):
-            raise Conflict(exc.message_dict) from exc
-        with api_views.service_errors():
-            raise
-
-
 def _readable_record(user, pk) -> HealthRecord:
     record = selectors.records_for(user).filter(pk=pk).first()
     if record is None:
@@ -202,7 +185,7 @@ class HealthMeasurementListAPI(api_views.SignedInAPIView, ListAPIView):
         if fields.get("lying") is None:
             age_days = (fields["measured_on"] - record.child.birth_date).days
             fields["lying"] = age_days < HEIGHT_FROM_DAYS
-        with measurement_errors():
+        with api_views.service_errors(field_conflicts=True):
             measurement = growth_services.measurement_record(record=record, by=request.user, **fields)
         return drf_response.Response(HealthMeasurementSerializer(measurement).data, status=201)
 

@@ -7,10 +7,8 @@ attendance. Each view declares `tuoyu_access`; errors follow core.api's one shap
 # institution's row is a 404 (selectors.staff_for, certificate_for). The ID number goes in on create and
 # comes out only masked. The same person twice at an institution, or a certificate number already
 # recorded, is a 409 (code `duplicate`).
-from contextlib import contextmanager
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -21,7 +19,6 @@ from rest_framework.generics import ListAPIView
 from tuoyu.accounts import capabilities
 from tuoyu.core import api_views
 from tuoyu.core.access import only
-from tuoyu.core.api import CONFLICT_CODES, Conflict
 from tuoyu.core.filters import IdFilter
 from tuoyu.institutions.models import ClassGroup
 
@@ -49,20 +46,6 @@ STAFF_ERRORS = {
         WorkforceStaffErrorSerializer, description="Already recorded: the same person, the same certificate"
     ),
 }
-
-
-@contextmanager
-def staff_service_errors():
-    """core.api_views.service_errors, and a 409 when a field's error is a conflict (`duplicate`)."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict") and any(
-            error.code in CONFLICT_CODES for errors in exc.error_dict.values() for error in errors
-        ):
-            raise Conflict(exc.message_dict) from exc
-        with api_views.service_errors():
-            raise
 
 
 def _staff_rows(user):
@@ -139,7 +122,7 @@ class StaffListAPI(api_views.SignedInAPIView, ListAPIView):
         institution = kept[0] if wanted is None else next((i for i in kept if i.pk == wanted), None)
         if institution is None:
             raise drf_exceptions.ValidationError({"institution": [gettext("Not an institution you keep.")]})
-        with staff_service_errors():
+        with api_views.service_errors(field_conflicts=True):
             staff = staff_services.staff_add(
                 institution=institution, by=request.user, fields=_class_of(fields)
             )
@@ -171,7 +154,7 @@ class StaffDetailAPI(api_views.SignedInAPIView):
     def patch(self, request, pk: int):
         staff = _kept(request.user, pk)
         fields = dict(api_views.validated(request, WorkforceStaffUpdateSerializer, partial=True))
-        with staff_service_errors():
+        with api_views.service_errors(field_conflicts=True):
             staff_services.staff_update(staff=staff, by=request.user, fields=_class_of(fields))
         return drf_response.Response(_staff_answer(staff.pk))
 
@@ -208,7 +191,7 @@ class StaffCertificateListAPI(api_views.SignedInAPIView, ListAPIView):
     def post(self, request, pk: int):
         staff = _kept(request.user, pk)
         body = api_views.validated(request, WorkforceCertificateCreateSerializer)
-        with staff_service_errors():
+        with api_views.service_errors(field_conflicts=True):
             certificate = staff_services.certificate_add(
                 staff=staff,
                 by=request.user,
