@@ -117,6 +117,18 @@ class RecordTransfer(models.Model):
         return f"{self.record} → {self.to_institution}"
 
 
+class TransferEvent(TransitionEvent):
+    """The move's timeline: asked (at enrolment elsewhere), then consented or refused, by whom and how."""
+
+    transfer = models.ForeignKey(RecordTransfer, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, choices=TransferStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=TransferStatus.choices)
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("record transfer event")
+        verbose_name_plural = _("record transfer events")
+
+
 class Measurement(models.Model):
     """A growth measurement with the z-scores computed when it was recorded (growth.py). A z-score is
     empty when the WHO standard has none for the age or size (weight-for-length outside 45–110 cm)."""

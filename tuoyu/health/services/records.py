@@ -20,11 +20,13 @@ from tuoyu.accounts import capabilities
 from tuoyu.accounts.models import AccessKind, User
 from tuoyu.accounts.services import access_record
 from tuoyu.core.files import IMAGE_KINDS, file_named_by_kind, strip_image_metadata, validate_upload
+from tuoyu.core.statemachine import transition
 from tuoyu.core.workdays import beijing_today
 from tuoyu.institutions.selectors import is_member
 
 from ..models import EntryResult, HealthRecord, RecordTransfer, TransferStatus, VaccinationStatus
 from ..selectors import may_write_record
+from ..workflow import TRANSFER_WORKFLOW
 
 REPORT_KINDS = ("pdf", "jpeg", "png")
 # How a guardian's consent to a move reaches us.
@@ -41,7 +43,7 @@ def record_open_for_enrolment(*, enrolment, by: User) -> HealthRecord:
         child_id=enrolment.child_id, defaults={"institution_id": enrolment.institution_id}
     )
     if not created and record.institution_id != enrolment.institution_id:
-        RecordTransfer.objects.get_or_create(
+        transfer, asked = RecordTransfer.objects.get_or_create(
             record=record,
             status=TransferStatus.PENDING,
             defaults={
@@ -49,6 +51,10 @@ def record_open_for_enrolment(*, enrolment, by: User) -> HealthRecord:
                 "to_institution_id": enrolment.institution_id,
             },
         )
+        if asked:  # the move's timeline starts when it is asked
+            TRANSFER_WORKFLOW.record(
+                obj=transfer, from_status="", to_status=TransferStatus.PENDING, by=by, note=""
+            )
     return record
 
 
@@ -266,11 +272,15 @@ def transfer_consent(*, transfer: RecordTransfer, by, consent: bool, kind: str) 
     if transfer.status != TransferStatus.PENDING:
         raise ValidationError(_("This move has already been decided."), code="status")
     record = HealthRecord.objects.select_for_update().get(pk=transfer.record_id)
-    transfer.status = TransferStatus.CONSENTED if consent else TransferStatus.REFUSED
-    transfer.decided_at = timezone.now()
-    transfer.decided_by = by
-    transfer.consent_kind = kind
-    transfer.save(update_fields=["status", "decided_at", "decided_by", "consent_kind"])
+    transfer = transition(
+        TRANSFER_WORKFLOW,
+        transfer,
+        TransferStatus.CONSENTED if consent else TransferStatus.REFUSED,
+        by=by,
+        note=kind,
+        changes={"decided_at": timezone.now(), "decided_by": by, "consent_kind": kind},
+        locked=True,
+    )
     if consent:
         record.institution_id = transfer.to_institution_id
         record.save(update_fields=["institution", "updated_at"])

@@ -30,3 +30,24 @@ def test_enrolling_elsewhere_asks_for_consent_instead_of_moving_the_record(
     assert record.institution == health_institution
     transfer = RecordTransfer.objects.get(record=record)
     assert (transfer.status, transfer.to_institution) == (TransferStatus.PENDING, other_institution)
+
+
+def test_the_move_has_a_timeline_from_asked_to_decided(
+    health_institution, other_institution, enrol, other_operator, family
+):
+    from tuoyu.bookings.models import Enrolment, EnrolmentStatus
+    from tuoyu.health.services.records import CONSENT_ONLINE, record_open_for_enrolment, transfer_consent
+
+    enrolment = enrol(health_institution, family=family)
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=EnrolmentStatus.ENDED)
+    record_open_for_enrolment(
+        enrolment=Enrolment(child=enrolment.child, institution=other_institution), by=other_operator
+    )
+    transfer = RecordTransfer.objects.get(record__child=enrolment.child)
+    transfer_consent(transfer=transfer, by=family, consent=True, kind=CONSENT_ONLINE)
+    steps = list(transfer.events.values_list("from_status", "to_status", "by__username"))
+    assert steps == [
+        ("", TransferStatus.PENDING, other_operator.username),
+        (TransferStatus.PENDING, TransferStatus.CONSENTED, family.username),
+    ]
+    assert HealthRecord.objects.get(pk=transfer.record_id).institution == other_institution
