@@ -13,6 +13,7 @@ from tuoyu.health import urls as health_urls
 from tuoyu.inspections import urls as inspections_urls
 from tuoyu.institutions import urls as institutions_urls
 from tuoyu.regions import urls as regions_urls
+from tuoyu.subsidies import urls as subsidies_urls
 from tuoyu.workforce import urls as workforce_urls
 
 
@@ -45,6 +46,7 @@ api_v1 = [
     *grading_urls.api_urlpatterns,
     *workforce_urls.api_urlpatterns,
     *health_urls.api_urlpatterns,
+    *subsidies_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -58,6 +60,7 @@ urlpatterns = [
     path("grading/", include("tuoyu.grading.urls")),
     path("workforce/", include("tuoyu.workforce.urls")),
     path("health/", include("tuoyu.health.urls")),
+    path("subsidies/", include("tuoyu.subsidies.urls")),
     path("", include("tuoyu.workspace.urls")),
     path("audit/", include("tuoyu.accounts.urls_audit")),
     path("open311/v2/", include(("tuoyu.feedback.open311.urls", "open311"))),

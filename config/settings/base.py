@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tuoyu.grading",
     "tuoyu.workforce",
     "tuoyu.health",
+    "tuoyu.subsidies",
     "tuoyu.workspace",
 ]
 
@@ -269,6 +270,8 @@ TUOYU_FILING_PREFIX = env_str("TUOYU_FILING_PREFIX", "开州托备")
 TUOYU_ISSUER = env_str("TUOYU_ISSUER", "重庆市开州区卫生健康委员会")
 # The education office receives kindergartens' semester reports of their 托班 (§14).
 TUOYU_EDUCATION_DEPARTMENT_CODE = env_str("TUOYU_EDUCATION_DEPARTMENT_CODE", "KZ-JW")
+# Finance approves subsidies and records their payment (§11 牵头单位: 区财政局).
+TUOYU_FINANCE_DEPARTMENT_CODE = env_str("TUOYU_FINANCE_DEPARTMENT_CODE", "KZ-CZ")
 # Uploaded materials live outside the web root and are served only after an access check.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 TUOYU_OTP_TTL_SECONDS = 300

@@ -70,6 +70,17 @@ ALERT_VIEWERS = ALERT_HANDLERS_INSTITUTION | ALERT_FOLLOWERS_GOVERNMENT
 # The summaries (counts and rates, never a child): the commission, its child-health officers, the guidance
 # centre (the maternal and child health hospital's Excel), and street and town officers for their unit.
 HEALTH_SUMMARY_VIEWERS = HEALTH_COMMISSION | CHILD_HEALTH_OFFICERS | {Role.GUIDANCE_CENTRE} | STREET_OFFICERS
+# Subsidies (issue 15). The commission proposes a period's entitlements, reviews them, runs what-ifs and
+# keeps the budget and the institutions' subsidy profiles (investor, state-owned premises) …
+SUBSIDY_MANAGERS = HEALTH_COMMISSION
+# … an institution's operator confirms or disputes its own entitlements (which: institutions.selectors) …
+SUBSIDY_CLAIMANTS = OPERATORS
+# … finance approves and records payments: department officers, of the finance department only
+# (settings.TUOYU_FINANCE_DEPARTMENT_CODE; subsidies.selectors.is_finance_officer decides the person) …
+SUBSIDY_APPROVERS = DEPARTMENT_OFFICERS
+# … and every official sees the budget, what was approved and paid, and the §13 lists for the utilities
+# and the state-asset office (counts and amounts, never a child).
+SUBSIDY_VIEWERS = GOVERNMENT
 
 
 def role_of(user) -> str | None:
@@ -202,3 +213,16 @@ def handles_alerts_for_institution(user) -> bool:
 
 def sees_health_summaries(user) -> bool:
     return _has(user, HEALTH_SUMMARY_VIEWERS)
+
+
+def can_manage_subsidies(user) -> bool:
+    return _has(user, SUBSIDY_MANAGERS)
+
+
+def claims_subsidies(user) -> bool:
+    """An operator; which institutions' entitlements: institutions.selectors.institutions_of."""
+    return _has(user, SUBSIDY_CLAIMANTS)
+
+
+def sees_subsidies(user) -> bool:
+    return _has(user, SUBSIDY_VIEWERS)
