@@ -36,6 +36,7 @@ var/.seeded: $(VENV)/.installed node_modules/.installed var/.i18n
 	$(PY) manage.py load_routing --if-empty
 	$(PY) manage.py load_workforce_rules
 	$(PY) manage.py load_health_rules
+	$(PY) manage.py load_subsidy_rules
 	$(PY) manage.py seed_demo --scale district
 	$(PY) manage.py seed_filings_demo
 	$(PY) manage.py seed_bookings_demo
@@ -56,6 +57,7 @@ serve:
 	@$(PY) manage.py load_routing --if-empty
 	@$(PY) manage.py load_workforce_rules
 	@$(PY) manage.py load_health_rules
+	@$(PY) manage.py load_subsidy_rules
 	@$(PY) manage.py seed_feedback_demo
 	@$(PY) manage.py seed_inspections_demo
 	@$(PY) manage.py seed_grading_demo
