@@ -547,7 +547,7 @@ def _money_words(value) -> str:
     return f"{money(Decimal(str(value))):,}"
 
 
-def _age_group_label(age_group: str) -> str:
+def age_group_label(age_group: str) -> str:
     from tuoyu.institutions.models import AgeGroup
 
     try:
@@ -570,7 +570,7 @@ def explain(line) -> str:
             "(rules in force from %(rule_set_from)s; a month counts when the child was enrolled on its "
             "day %(count_day)s)"
         ) % {
-            "class": _age_group_label(line.age_group),
+            "class": age_group_label(line.age_group),
             "months": line.months,
             "rate": _money_words(line.rate),
             "amount": amount,
