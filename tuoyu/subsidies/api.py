@@ -137,5 +137,271 @@ class SubsidyPeriodProposeAPI(period_api_views.ActionAPIView):
 
 
 # --- entitlements, approvals and payments ---
+# The same object rules as the pages (selectors.entitlements_for, payments_for): the commission and finance
+# see every entitlement, an operator their own institutions', anyone else none; another's is a 404. The
+# actions are the pages' services: a refused status is a 409, a bad field a 400; finance approves what was
+# computed (no amount is read from a request).
+import django_filters  # noqa: E402
+from django_filters.rest_framework import DjangoFilterBackend  # noqa: E402
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view  # noqa: E402
+from rest_framework import response as drf_response  # noqa: E402
+from rest_framework.generics import ListAPIView  # noqa: E402
+
+from tuoyu.accounts import capabilities  # noqa: E402
+from tuoyu.core import api_views  # noqa: E402
+from tuoyu.core.access import only  # noqa: E402
+from tuoyu.core.filters import IdFilter  # noqa: E402
+
+from .models import Entitlement, EntitlementStatus, Payment, SubsidyKind  # noqa: E402
+from .selectors import entitlements_for  # noqa: E402
+from .selectors.entitlements import (  # noqa: E402
+    entitlement_events,
+    entitlement_for,
+    explain_rule,
+    explained_lines,
+    ledger,
+    nil_reason_label,
+    payment_of,
+    sees_child_names,
+)
+from .serializers import (  # noqa: E402
+    SubsidyEntitlementDetailSerializer,
+    SubsidyEntitlementDisputeSerializer,
+    SubsidyEntitlementErrorSerializer,
+    SubsidyEntitlementNoteSerializer,
+    SubsidyEntitlementSerializer,
+    SubsidyPaymentCreateSerializer,
+    SubsidyPaymentSerializer,
+)
+from .services.entitlements import (  # noqa: E402
+    entitlement_approve,
+    entitlement_confirm,
+    entitlement_dispute,
+    entitlement_review,
+)
+from .services.payments import payment_record  # noqa: E402
+from .workflow import ENTITLEMENT_WORKFLOW  # noqa: E402
+
+ENTITLEMENT_READERS = (
+    capabilities.SUBSIDY_CLAIMANTS | capabilities.SUBSIDY_MANAGERS | capabilities.SUBSIDY_APPROVERS
+)
+ENTITLEMENT_ERRORS = {
+    400: OpenApiResponse(SubsidyEntitlementErrorSerializer, description="Invalid input; nothing is changed"),
+    403: OpenApiResponse(SubsidyEntitlementErrorSerializer, description="Your role may not do this"),
+    404: OpenApiResponse(
+        SubsidyEntitlementErrorSerializer, description="No such entitlement that you may see"
+    ),
+    409: OpenApiResponse(
+        SubsidyEntitlementErrorSerializer,
+        description="The entitlement's status refuses it (or the voucher number is already in the ledger)",
+    ),
+}
+
+
+def entitlement_answer(request, pk: int) -> dict:
+    """One entitlement with its lines (the words of the page), timeline, payment and what you may do."""
+    entitlement = entitlement_for(request.user, pk)
+    entitlement.lines_explained = explained_lines(entitlement, names=sees_child_names(request.user))
+    entitlement.timeline = entitlement_events(entitlement)
+    entitlement.payment_row = payment_of(entitlement)
+    entitlement.nil_reason_text = nil_reason_label(entitlement)
+    entitlement.rounding_rule = explain_rule()
+    entitlement.actions = ENTITLEMENT_WORKFLOW.allowed_actions(entitlement, request.user)
+    return SubsidyEntitlementDetailSerializer(entitlement).data
+
+
+class EntitlementFilter(django_filters.FilterSet):
+    period = IdFilter(field_name="period_id")
+    institution = IdFilter(field_name="institution_id")
+    kind = django_filters.ChoiceFilter(choices=SubsidyKind.choices)
+    status = django_filters.ChoiceFilter(choices=EntitlementStatus.choices)
+
+    class Meta:
+        model = Entitlement
+        fields = ["period", "institution", "kind", "status"]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="subsidies_entitlements_list",
+        summary="Subsidy entitlements you may see",
+        description="The commission and finance: all. An institution's operator: their institutions'. Newest "
+        "period first; the lines and timeline are on each entitlement.",
+    )
+)
+class EntitlementListAPI(api_views.SignedInAPIView, ListAPIView):
+    tuoyu_access = only(*ENTITLEMENT_READERS)
+    serializer_class = SubsidyEntitlementSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = EntitlementFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Entitlement.objects.none()
+        return entitlements_for(self.request.user).order_by(
+            "-period__start", "institution__name", "kind", "pk"
+        )
+
+
+class EntitlementDetailAPI(api_views.SignedInAPIView):
+    tuoyu_access = only(*ENTITLEMENT_READERS)
+    serializer_class = SubsidyEntitlementDetailSerializer
+
+    @extend_schema(
+        operation_id="subsidies_entitlements_retrieve",
+        summary="One entitlement with its explanation line by line and its timeline",
+        description="Each line: the explanation (the same words as the page and the notice PDF), months, rate, "
+        "the rules' date and the amount, as strings to the fen. Children are named for the institution and the "
+        "commission, masked for finance.",
+        responses={200: SubsidyEntitlementDetailSerializer, 404: ENTITLEMENT_ERRORS[404]},
+    )
+    def get(self, request, pk: int):
+        return drf_response.Response(entitlement_answer(request, pk))
+
+
+class _EntitlementActionAPI(api_views.ActionAPIView):
+    serializer_class = SubsidyEntitlementDetailSerializer
+    error_fields = frozenset({"reason", "note", "paid_on", "voucher_number"})
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Entitlement.objects.none()
+        return entitlements_for(self.request.user)
+
+    def access(self, user, pk: int):
+        return entitlement_for(user, pk)
+
+    def state(self, request, pk: int):
+        return entitlement_answer(request, pk)
+
+    def post(self, request, pk: int):
+        # A voucher number already in the ledger is a 409 like a refused status (field_conflicts).
+        entitlement = self.access(request.user, pk)
+        with api_views.service_errors(fields=self.error_fields, field_conflicts=True):
+            self.act(request, entitlement)
+        return drf_response.Response(self.state(request, pk))
+
+
+def _action_schema(operation_id: str, summary: str, request, description: str = ""):
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=operation_id,
+            summary=summary,
+            description=description,
+            request=request,
+            responses={200: SubsidyEntitlementDetailSerializer, **ENTITLEMENT_ERRORS},
+        )
+    )
+
+
+@_action_schema(
+    "subsidies_entitlements_confirm",
+    "Confirm a proposed entitlement",
+    None,
+    "The institution's operator agrees with the amount and its explanation.",
+)
+class EntitlementConfirmAPI(_EntitlementActionAPI):
+    tuoyu_access = only(*capabilities.SUBSIDY_CLAIMANTS)
+
+    def act(self, request, entitlement):
+        entitlement_confirm(entitlement=entitlement, by=request.user)
+
+
+@_action_schema(
+    "subsidies_entitlements_dispute",
+    "Dispute a proposed entitlement",
+    SubsidyEntitlementDisputeSerializer,
+    "The institution's operator says what is wrong (5 to 1000 characters); the commission answers.",
+)
+class EntitlementDisputeAPI(_EntitlementActionAPI):
+    tuoyu_access = only(*capabilities.SUBSIDY_CLAIMANTS)
+
+    def act(self, request, entitlement):
+        body = api_views.validated(request, SubsidyEntitlementDisputeSerializer)
+        entitlement_dispute(entitlement=entitlement, by=request.user, reason=body["reason"])
+
+
+@_action_schema(
+    "subsidies_entitlements_review",
+    "Review an entitlement (the health commission)",
+    SubsidyEntitlementNoteSerializer,
+    "A confirmed or disputed entitlement goes to finance. A disputed one needs a note answering the dispute, "
+    "which the institution is told.",
+)
+class EntitlementReviewAPI(_EntitlementActionAPI):
+    tuoyu_access = only(*capabilities.SUBSIDY_MANAGERS)
+
+    def act(self, request, entitlement):
+        body = api_views.validated(request, SubsidyEntitlementNoteSerializer)
+        entitlement_review(entitlement=entitlement, by=request.user, note=body.get("note", ""))
+
+
+@_action_schema(
+    "subsidies_entitlements_approve",
+    "Approve a reviewed entitlement (finance)",
+    SubsidyEntitlementNoteSerializer,
+    "Finance's officers only. The amount is approved as computed and reviewed: an amount in the body is "
+    "ignored.",
+)
+class EntitlementApproveAPI(_EntitlementActionAPI):
+    tuoyu_access = only(*capabilities.SUBSIDY_APPROVERS)
+
+    def act(self, request, entitlement):
+        body = api_views.validated(request, SubsidyEntitlementNoteSerializer)
+        entitlement_approve(entitlement=entitlement, by=request.user, note=body.get("note", ""))
+
+
+@_action_schema(
+    "subsidies_entitlements_payment",
+    "Record the payment of an approved entitlement (finance)",
+    SubsidyPaymentCreateSerializer,
+    "The amount paid is the entitlement's. The day may not be in the future nor before the approval (400); a "
+    "voucher number already in the ledger is a 409.",
+)
+class EntitlementPaymentAPI(_EntitlementActionAPI):
+    tuoyu_access = only(*capabilities.SUBSIDY_APPROVERS)
+
+    def act(self, request, entitlement):
+        body = api_views.validated(request, SubsidyPaymentCreateSerializer)
+        payment_record(
+            entitlement=entitlement,
+            by=request.user,
+            paid_on=body["paid_on"],
+            voucher_number=body["voucher_number"],
+        )
+
+
+class PaymentFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(
+        field_name="paid_on", lookup_expr="year", min_value=2000, max_value=2100
+    )
+    period = IdFilter(field_name="entitlement__period_id")
+    institution = IdFilter(field_name="entitlement__institution_id")
+    kind = django_filters.ChoiceFilter(field_name="entitlement__kind", choices=SubsidyKind.choices)
+
+    class Meta:
+        model = Payment
+        fields = ["year", "period", "institution", "kind"]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="subsidies_payments_list",
+        summary="The payment ledger",
+        description="Every payment for finance and the commission, an operator's own institutions' payments; "
+        "newest first.",
+    )
+)
+class PaymentListAPI(api_views.SignedInAPIView, ListAPIView):
+    tuoyu_access = only(*ENTITLEMENT_READERS)
+    serializer_class = SubsidyPaymentSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PaymentFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Payment.objects.none()
+        return ledger(self.request.user)
+
 
 # --- budget, summary and §13 lists ---

@@ -99,5 +99,129 @@ class SubsidyPeriodCreateSerializer(period_serializers.Serializer):
 
 
 # --- entitlements, approvals and payments ---
+# Component names start with `SubsidyEntitlement` or `SubsidyPayment`. Amounts are strings to the fen.
+# A line's child is named for the institution and the commission, masked for finance (张*明).
+from drf_spectacular.utils import extend_schema_field  # noqa: E402
+from rest_framework import serializers  # noqa: E402
+
+from .models import EntitlementStatus, LineKind, SubsidyKind  # noqa: E402
+
+
+def _ent_choice_field(choices, **kwargs):
+    """A ChoiceField whose enum stays inline in the schema (shared enum names would collide)."""
+    values = [value for value, _label in choices]
+    schema = {"allOf": [{"type": "string", "enum": values}], "description": " | ".join(values)}
+    field_class = extend_schema_field(schema)(
+        type("SubsidyEntitlementChoiceField", (serializers.ChoiceField,), {})
+    )
+    return field_class(choices=choices, **kwargs)
+
+
+def _ent_money(**kwargs):
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=True, read_only=True, **kwargs
+    )
+
+
+ENTITLEMENT_ACTIONS = ["confirm", "dispute", "recompute", "review", "approve", "pay"]
+
+
+class SubsidyEntitlementErrorSerializer(serializers.Serializer):
+    """What every refusal looks like (tuoyu.core.api.exception_handler shapes it)."""
+
+    message = serializers.CharField(help_text="One sentence a client can show as it is")
+    detail = serializers.CharField(required=False, help_text="For 401, 403 and 404")
+    errors = serializers.DictField(
+        required=False, help_text="For 400 and 409: the messages per field (`non_field_errors` for the whole)"
+    )
+
+
+class SubsidyEntitlementSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    period = serializers.IntegerField(source="period_id", read_only=True)
+    period_name = serializers.CharField(source="period.name", read_only=True)
+    institution = serializers.IntegerField(source="institution_id", read_only=True)
+    institution_name = serializers.CharField(source="institution.name", read_only=True)
+    kind = _ent_choice_field(SubsidyKind.choices, read_only=True)
+    amount = _ent_money(help_text="元, the sum of the lines")
+    status = _ent_choice_field(EntitlementStatus.choices, read_only=True)
+    nil_reason = serializers.CharField(read_only=True, help_text="Why nothing is due (blank otherwise)")
+    dispute_reason = serializers.CharField(read_only=True)
+    computed_at = serializers.DateTimeField(read_only=True)
+
+
+class SubsidyEntitlementLineSerializer(serializers.Serializer):
+    position = serializers.IntegerField(read_only=True)
+    kind = _ent_choice_field(LineKind.choices, read_only=True)
+    child = serializers.CharField(
+        source="child_label", read_only=True, help_text="The child's name; masked for finance; blank for none"
+    )
+    age_group = serializers.CharField(read_only=True)
+    months = serializers.IntegerField(read_only=True, allow_null=True)
+    rate = _ent_money(allow_null=True, help_text="元 a year")
+    rule_set_from = serializers.DateField(
+        source="rule_set.effective_from", read_only=True, allow_null=True, default=None
+    )
+    adjusted_period = serializers.IntegerField(source="adjusted_period_id", read_only=True, allow_null=True)
+    amount = _ent_money(help_text="元; an adjustment may be negative")
+    reason = serializers.CharField(read_only=True, help_text="Why nothing is due, on a nil line")
+    explanation = serializers.CharField(read_only=True, help_text="The same words as the page and the PDF")
+
+
+class SubsidyEntitlementEventSerializer(serializers.Serializer):
+    from_status = serializers.CharField(read_only=True)
+    to_status = _ent_choice_field(EntitlementStatus.choices, read_only=True)
+    at = serializers.DateTimeField(read_only=True)
+    by = serializers.SerializerMethodField()
+    note = serializers.CharField(read_only=True)
+
+    def get_by(self, event) -> str:
+        return (event.by.display_name or event.by.username) if event.by else ""
+
+
+class SubsidyPaymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    entitlement = serializers.IntegerField(source="entitlement_id", read_only=True)
+    institution = serializers.IntegerField(source="entitlement.institution_id", read_only=True)
+    institution_name = serializers.CharField(source="entitlement.institution.name", read_only=True)
+    period = serializers.IntegerField(source="entitlement.period_id", read_only=True)
+    period_name = serializers.CharField(source="entitlement.period.name", read_only=True)
+    kind = _ent_choice_field(SubsidyKind.choices, source="entitlement.kind", read_only=True)
+    amount = _ent_money()
+    paid_on = serializers.DateField(read_only=True)
+    voucher_number = serializers.CharField(read_only=True)
+    recorded_at = serializers.DateTimeField(read_only=True)
+
+
+class SubsidyEntitlementDetailSerializer(SubsidyEntitlementSerializer):
+    nil_reason_text = serializers.CharField(read_only=True, help_text="Why nothing is due, in words")
+    rounding_rule = serializers.CharField(read_only=True)
+    lines = SubsidyEntitlementLineSerializer(source="lines_explained", many=True, read_only=True)
+    events = SubsidyEntitlementEventSerializer(source="timeline", many=True, read_only=True)
+    payment = SubsidyPaymentSerializer(source="payment_row", read_only=True, allow_null=True)
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=ENTITLEMENT_ACTIONS),
+        read_only=True,
+        help_text="What you may do now",
+    )
+
+
+class SubsidyEntitlementDisputeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, help_text="What is wrong, 5 to 1000 characters")
+
+
+class SubsidyEntitlementNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="Reviewing a disputed entitlement: required, the answer to the dispute",
+    )
+
+
+class SubsidyPaymentCreateSerializer(serializers.Serializer):
+    paid_on = serializers.DateField(help_text="Not in the future, not before the approval")
+    voucher_number = serializers.CharField(max_length=40, help_text="Unique in the ledger")
+
 
 # --- budget, summary and §13 lists ---

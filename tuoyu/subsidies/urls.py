@@ -3,8 +3,12 @@
 # Each section imports its views where it starts (hoisted to the top once the sections are built).
 from django.urls import path
 
+from . import api as entitlement_api
 from . import api as period_api  # rules and periods
+from .views_government import approvals as approval_views
+from .views_government import ledger as ledger_views
 from .views_government import periods as period_views  # rules and periods
+from .views_institution import entitlements as entitlement_views
 
 app_name = "subsidies"
 
@@ -16,6 +20,36 @@ urlpatterns = [
     path("periods/<int:pk>/export.xlsx", period_views.period_xlsx, name="period_xlsx"),
     path("rules/", period_views.rules_page, name="rules"),
     # --- entitlements: the explanation, confirm / dispute / review / approve / pay, notice PDF ---
+    path("mine/", entitlement_views.mine, name="mine"),
+    path("entitlements/<int:pk>/", entitlement_views.entitlement, name="entitlement"),
+    path(
+        "entitlements/<int:pk>/confirm/",
+        entitlement_views.entitlement_confirm_view,
+        name="entitlement_confirm",
+    ),
+    path(
+        "entitlements/<int:pk>/dispute/",
+        entitlement_views.entitlement_dispute_view,
+        name="entitlement_dispute",
+    ),
+    path(
+        "entitlements/<int:pk>/review/", entitlement_views.entitlement_review_view, name="entitlement_review"
+    ),
+    path(
+        "entitlements/<int:pk>/recompute/",
+        entitlement_views.entitlement_recompute_view,
+        name="entitlement_recompute",
+    ),
+    path(
+        "entitlements/<int:pk>/approve/",
+        entitlement_views.entitlement_approve_view,
+        name="entitlement_approve",
+    ),
+    path("entitlements/<int:pk>/pay/", entitlement_views.entitlement_pay_view, name="entitlement_pay"),
+    path("entitlements/<int:pk>/notice.pdf", entitlement_views.entitlement_notice, name="entitlement_notice"),
+    path("approvals/", approval_views.approvals, name="approvals"),
+    path("ledger/", ledger_views.ledger_page, name="ledger"),
+    path("ledger/export.xlsx", ledger_views.ledger_xlsx, name="ledger_xlsx"),
     # --- what-if, dashboard, budget, public list, §13 lists, subsidy profiles ---
 ]
 
@@ -30,5 +64,39 @@ api_urlpatterns = [
         name="subsidies-period-propose",
     ),
     # --- entitlements, approvals and payments ---
+    path(
+        "subsidies/entitlements/", entitlement_api.EntitlementListAPI.as_view(), name="subsidies-entitlements"
+    ),
+    path(
+        "subsidies/entitlements/<int:pk>/",
+        entitlement_api.EntitlementDetailAPI.as_view(),
+        name="subsidies-entitlement",
+    ),
+    path(
+        "subsidies/entitlements/<int:pk>/confirm/",
+        entitlement_api.EntitlementConfirmAPI.as_view(),
+        name="subsidies-entitlement-confirm",
+    ),
+    path(
+        "subsidies/entitlements/<int:pk>/dispute/",
+        entitlement_api.EntitlementDisputeAPI.as_view(),
+        name="subsidies-entitlement-dispute",
+    ),
+    path(
+        "subsidies/entitlements/<int:pk>/review/",
+        entitlement_api.EntitlementReviewAPI.as_view(),
+        name="subsidies-entitlement-review",
+    ),
+    path(
+        "subsidies/entitlements/<int:pk>/approve/",
+        entitlement_api.EntitlementApproveAPI.as_view(),
+        name="subsidies-entitlement-approve",
+    ),
+    path(
+        "subsidies/entitlements/<int:pk>/payment/",
+        entitlement_api.EntitlementPaymentAPI.as_view(),
+        name="subsidies-entitlement-payment",
+    ),
+    path("subsidies/payments/", entitlement_api.PaymentListAPI.as_view(), name="subsidies-payments"),
     # --- budget, summary and §13 lists ---
 ]
