@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from tuoyu.accounts.capabilities import (
     GOVERNMENT,
+    can_manage_subsidies,
     can_review_filings,
     can_view_complaints,
     can_view_inspections,
@@ -45,6 +46,9 @@ from tuoyu.institutions.models import Institution
 from tuoyu.institutions.workflow import PUBLIC
 from tuoyu.regions.models import Unit
 from tuoyu.regions.selectors import area_unit, grassroots_units
+from tuoyu.subsidies.models import EntitlementStatus
+from tuoyu.subsidies.selectors import entitlements_for, is_finance_officer
+from tuoyu.subsidies.workflow import ENTITLEMENT_TRANSITIONS
 
 # The figures of the counts table, by their core.counts names: the register's institutions and slots,
 # the children enrolled, and the complaints of the year.
@@ -176,6 +180,44 @@ def _supervision_findings(supervision: Supervision | None) -> list:
     return supervision.open_findings.rows + (supervision.to_decide.rows if supervision.to_decide else [])
 
 
+# --- subsidies (issue 15) ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SubsidyWork:
+    """Entitlements waiting for this person's step: the commission reviews what the institutions confirmed
+    or disputed; finance approves what was reviewed and records the payment of what was approved."""
+
+    to_review: Waiting | None
+    to_approve: Waiting | None
+    to_pay: Waiting | None
+
+
+def _leading_to(status: str) -> list[str]:
+    """The statuses the workflow's table lets move to `status` (so this page never restates the table)."""
+    return sorted(s for s, targets in ENTITLEMENT_TRANSITIONS.items() if status in targets)
+
+
+def _entitlements_waiting(user, status: str) -> Waiting:
+    waiting = (
+        entitlements_for(user)
+        .filter(status__in=_leading_to(status))
+        .order_by("period__start", "institution__name", "kind", "pk")
+    )
+    return Waiting(rows=list(waiting[:LIST_ROWS]), total=waiting.order_by().count(), overdue=0)
+
+
+def _subsidies(user) -> SubsidyWork | None:
+    manages, finance = can_manage_subsidies(user), is_finance_officer(user)
+    if not (manages or finance):
+        return None
+    return SubsidyWork(
+        to_review=_entitlements_waiting(user, EntitlementStatus.REVIEWED) if manages else None,
+        to_approve=_entitlements_waiting(user, EntitlementStatus.APPROVED) if finance else None,
+        to_pay=_entitlements_waiting(user, EntitlementStatus.PAID) if finance else None,
+    )
+
+
 # --- counts for the area ---------------------------------------------------------------------------------
 
 
@@ -262,6 +304,7 @@ def home(request):
     cases = _open_cases(user, today)
     complaint_qs, complaints = _open_complaints(user, today)
     supervision = _supervision(user, today)
+    subsidies = _subsidies(user)
     dues = [day for f in (filings.rows if filings else []) for day in (f.due_on, f.check_due_on) if day]
     dues += [c.deadline for c in (cases.rows if cases else [])]
     findings = _supervision_findings(supervision)
@@ -289,6 +332,7 @@ def home(request):
             "cases": cases,
             "complaints": complaints,
             "supervision": supervision,
+            "subsidies": subsidies,
             "overdue_total": sum(
                 part.overdue
                 for part in (
