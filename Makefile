@@ -45,6 +45,7 @@ var/.seeded: $(VENV)/.installed node_modules/.installed var/.i18n
 	$(PY) manage.py seed_grading_demo
 	$(PY) manage.py seed_workforce_demo
 	$(PY) manage.py seed_health_demo
+	$(PY) manage.py seed_subsidies_demo
 	@touch $@
 
 serve:
@@ -53,7 +54,8 @@ serve:
 	@# Idempotent: a checkout seeded before complaints existed gets the routing table and demo cases too,
 	@# one seeded before supervision and grading (issue 12) the demo plan, inspections and grades, and one
 	@# seeded before the workforce (issue 13) its staff, courses and experts, and one seeded before child
-	@# health (issue 14) its records, checks and alert.
+	@# health (issue 14) its records, checks and alert, and one seeded before subsidies (issue 15) its
+	@# finance officer, budgets and a proposed half year in every status.
 	@$(PY) manage.py load_routing --if-empty
 	@$(PY) manage.py load_workforce_rules
 	@$(PY) manage.py load_health_rules
@@ -63,6 +65,7 @@ serve:
 	@$(PY) manage.py seed_grading_demo
 	@$(PY) manage.py seed_workforce_demo
 	@$(PY) manage.py seed_health_demo
+	@$(PY) manage.py seed_subsidies_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with the message worker beside it  (Ctrl-C stops both)"
 	@# SMS and email leave only through the worker, never inside a request; the trap stops it with runserver.
 	$(PY) manage.py send_outbox --loop & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
