@@ -249,3 +249,39 @@ def make_period(hc_admin):
         )
 
     return make
+
+
+def test_the_commission_recomputes_a_disputed_entitlement_from_the_records(
+    client, operator, hc_admin, proposed
+):
+    client.force_login(operator)
+    client.post(f"/subsidies/entitlements/{proposed.pk}/dispute/", {"dispute-reason": "三月份少算了一个孩子"})
+    client.force_login(hc_admin)
+    html = client.get(f"/subsidies/entitlements/{proposed.pk}/").content.decode()
+    assert 'data-testid="recompute"' in html and 'data-testid="review"' in html
+    response = client.post(
+        f"/subsidies/entitlements/{proposed.pk}/recompute/", {"recompute-note": "已更正入托记录"}
+    )
+    assert response.status_code == 302
+    assert Entitlement.objects.get(pk=proposed.pk).status == "proposed"
+    assert EntitlementEvent.objects.filter(entitlement=proposed, to_status="proposed").exists()
+    # Recomputing is only for a disputed one: now it is refused and nothing changes.
+    response = client.post(f"/subsidies/entitlements/{proposed.pk}/recompute/", {"recompute-note": ""})
+    assert response.status_code == 409
+    assert Entitlement.objects.get(pk=proposed.pk).status == "proposed"
+
+
+def test_a_zero_shows_its_reason_and_offers_nothing_to_do(
+    client,
+    operator,
+    make_entitlement,
+    period_2024h1,
+    puhui_institution,  # noqa: F811
+):
+    nil = make_entitlement(period_2024h1, puhui_institution, "0.00", status="nil")
+    Entitlement.objects.filter(pk=nil.pk).update(nil_reason=rules.NilReason.NO_CHILDREN)
+    client.force_login(operator)
+    html = client.get(f"/subsidies/entitlements/{nil.pk}/").content.decode()
+    assert 'data-testid="nil-reason" data-reason="no_children"' in html
+    assert str(rules.NilReason.NO_CHILDREN.label) in html
+    assert 'data-testid="confirm"' not in html and 'data-testid="dispute"' not in html
