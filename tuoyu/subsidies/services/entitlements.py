@@ -126,7 +126,7 @@ def entitlement_review(*, entitlement: Entitlement, by, note: str = "") -> Entit
             reviewed,
             subject=_("Your subsidy dispute was answered"),
             body=_(
-                "%(period)s %(kind)s: the health commission answered your dispute and kept %(amount)s 元: "
+                "%(period)s %(kind)s: the health commission answered your dispute and kept %(amount)s yuan: "
                 "%(note)s"
             )
             % facts,

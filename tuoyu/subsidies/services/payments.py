@@ -100,7 +100,7 @@ def payment_record(*, entitlement, by, paid_on: date, voucher_number: str) -> Pa
     tell_claimants(
         paid,
         subject=_("Your subsidy was paid"),
-        body=_("%(period)s %(kind)s: %(amount)s 元 paid on %(day)s (voucher %(voucher)s).")
+        body=_("%(period)s %(kind)s: %(amount)s yuan paid on %(day)s (voucher %(voucher)s).")
         % {
             "period": paid.period.name,
             "kind": paid.get_kind_display(),
