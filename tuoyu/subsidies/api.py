@@ -405,3 +405,132 @@ class PaymentListAPI(api_views.SignedInAPIView, ListAPIView):
 
 
 # --- budget, summary and §13 lists ---
+# The summary of a year (every official), the public list of what was paid (anyone, 公开, never a child)
+# and §13's lists (every official). The same selectors as the pages, so the figures agree.
+from rest_framework import exceptions as drf_exceptions  # noqa: E402
+from rest_framework.permissions import AllowAny  # noqa: E402
+
+from tuoyu.core.access import public_access  # noqa: E402
+from tuoyu.core.workdays import beijing_today  # noqa: E402
+
+from .selectors.lists import rent_free_list, utilities_list  # noqa: E402
+from .selectors.summary import dashboard, public_payments  # noqa: E402
+from .serializers import (  # noqa: E402
+    SubsidyListRentFreeSerializer,
+    SubsidyListUtilitySerializer,
+    SubsidyPublicQuerySerializer,
+    SubsidyPublicSerializer,
+    SubsidySummaryQuerySerializer,
+    SubsidySummarySerializer,
+)
+
+SUMMARY_READERS = capabilities.SUBSIDY_VIEWERS
+
+
+def _query(request, serializer_class) -> dict:
+    query = serializer_class(data=request.query_params)
+    if not query.is_valid():
+        raise drf_exceptions.ValidationError(query.errors)
+    return query.validated_data
+
+
+def _amounts(amounts) -> dict:
+    return {"proposed": amounts.proposed, "approved": amounts.approved, "paid": amounts.paid}
+
+
+def _kinds(kind_rows) -> list[dict]:
+    return [{"kind": kind, "label": str(label), **_amounts(a)} for kind, label, a in kind_rows]
+
+
+class SubsidySummaryAPI(api_views.SignedInAPIView):
+    tuoyu_access = only(*SUMMARY_READERS)
+    serializer_class = SubsidySummarySerializer
+
+    @extend_schema(
+        operation_id="subsidies_summary_retrieve",
+        summary="A year's subsidy budget, proposed, approved and paid",
+        description="The year's budget and the amounts proposed (not nil), approved (approved and paid) and paid, "
+        "per kind and per street or town, with the share of the budget used. A period counts in the year it "
+        "starts. Amounts only, never a child.",
+        parameters=[SubsidySummaryQuerySerializer],
+        responses={200: SubsidySummarySerializer},
+    )
+    def get(self, request):
+        year = _query(request, SubsidySummaryQuerySerializer).get("year") or beijing_today().year
+        found = dashboard(year)
+        kind_labels = {kind: label for kind, label, _a in found.kind_rows}
+        answer = {
+            "year": found.year,
+            "budget": found.budget_amount,
+            **_amounts(found.total),
+            "approved_share": found.approved_share,
+            "paid_share": found.paid_share,
+            "left": found.left,
+            "by_kind": _kinds(found.kind_rows),
+            "units": [
+                {
+                    "unit_id": unit.unit_id,
+                    "name": unit.name,
+                    **_amounts(unit.total),
+                    "by_kind": _kinds([(k, kind_labels[k], a) for k, a in unit.by_kind.items()]),
+                }
+                for unit in found.units
+            ],
+        }
+        return drf_response.Response(SubsidySummarySerializer(answer).data)
+
+
+class SubsidyPublicListAPI(ListAPIView):
+    tuoyu_access = public_access()
+    permission_classes = [AllowAny]
+    serializer_class = SubsidyPublicSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Payment.objects.none()
+        return public_payments(_query(self.request, SubsidyPublicQuerySerializer).get("year"))
+
+    @extend_schema(
+        operation_id="subsidies_public_list",
+        summary="Subsidies paid (公开)",
+        description="What each institution was paid, by year (the period's), kind and street or town: the same "
+        "rows as the public page. Never a child.",
+        parameters=[SubsidyPublicQuerySerializer],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class SubsidyUtilitiesListAPI(api_views.SignedInAPIView, ListAPIView):
+    tuoyu_access = only(*SUMMARY_READERS)
+    serializer_class = SubsidyListUtilitySerializer
+
+    def get_queryset(self):
+        return utilities_list()
+
+    @extend_schema(
+        operation_id="subsidies_lists_utilities",
+        summary="Filed 普惠 institutions: residential prices for water, electricity and gas (§13)",
+        description="For the water, power and gas companies: name, street or town, address, filing number, "
+        "filed on and unified social credit code.",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class SubsidyRentFreeListAPI(api_views.SignedInAPIView, ListAPIView):
+    tuoyu_access = only(*SUMMARY_READERS)
+    serializer_class = SubsidyListRentFreeSerializer
+
+    def get_queryset(self):
+        return rent_free_list(on=beijing_today())
+
+    @extend_schema(
+        operation_id="subsidies_lists_rent_free",
+        summary="Institutions on state-owned premises with their rent-free years (§13)",
+        description="For the state-asset office: the first and last rent-free day (the day before the start's "
+        "anniversary), the days left (negative: ended) and whether the institution is 普惠, the soonest to end "
+        "first.",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -225,3 +225,115 @@ class SubsidyPaymentCreateSerializer(serializers.Serializer):
 
 
 # --- budget, summary and §13 lists ---
+# Component names start with `SubsidySummary`, `SubsidyPublic` or `SubsidyList`. Amounts are strings to
+# the fen, shares strings with one decimal (per cent); never a child.
+from rest_framework import serializers  # noqa: E402
+
+from .models import SubsidyKind  # noqa: E402
+
+
+def _summary_money(**kwargs):
+    return serializers.DecimalField(
+        max_digits=16, decimal_places=2, coerce_to_string=True, read_only=True, **kwargs
+    )
+
+
+def _summary_share(**kwargs):
+    return serializers.DecimalField(
+        max_digits=7, decimal_places=1, coerce_to_string=True, read_only=True, allow_null=True, **kwargs
+    )
+
+
+def _summary_kind_field(**kwargs):
+    """The kind, its enum inline in the schema (a shared enum name would collide with other apps')."""
+    values = list(SubsidyKind.values)
+    schema = {"allOf": [{"type": "string", "enum": values}], "description": " | ".join(values)}
+    field_class = extend_schema_field(schema)(type("SubsidySummaryKindField", (serializers.ChoiceField,), {}))
+    return field_class(choices=SubsidyKind.choices, **kwargs)
+
+
+class SubsidySummaryAmountsSerializer(serializers.Serializer):
+    proposed = _summary_money(help_text="Entitlements with something due, whatever became of them")
+    approved = _summary_money(help_text="Approved by finance, paid or not")
+    paid = _summary_money(help_text="The ledger's payments")
+
+
+class SubsidySummaryKindSerializer(SubsidySummaryAmountsSerializer):
+    kind = _summary_kind_field(read_only=True)
+    label = serializers.CharField(read_only=True)
+
+
+class SubsidySummaryUnitSerializer(SubsidySummaryAmountsSerializer):
+    unit_id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    by_kind = SubsidySummaryKindSerializer(many=True, read_only=True)
+
+
+class SubsidySummarySerializer(SubsidySummaryAmountsSerializer):
+    year = serializers.IntegerField(read_only=True)
+    budget = _summary_money(allow_null=True, help_text="The year's budget; null when none is set")
+    approved_share = _summary_share(help_text="Approved ÷ budget, per cent; null without a budget")
+    paid_share = _summary_share(help_text="Paid ÷ budget, per cent; null without a budget")
+    left = _summary_money(allow_null=True, help_text="Budget − approved (negative: over budget)")
+    by_kind = SubsidySummaryKindSerializer(many=True, read_only=True)
+    units = SubsidySummaryUnitSerializer(many=True, read_only=True)
+
+
+class SubsidySummaryQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(
+        required=False, min_value=2020, max_value=2100, help_text="Left out: this year"
+    )
+
+
+class SubsidyPublicQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(
+        required=False, min_value=2020, max_value=2100, help_text="Left out: every year"
+    )
+
+
+class SubsidyPublicSerializer(serializers.Serializer):
+    """What was paid to one institution of one kind for one year (公开): no child, not even a number."""
+
+    year = serializers.IntegerField(read_only=True, help_text="The year the subsidy period starts in")
+    kind = _summary_kind_field(source="entitlement__kind", read_only=True)
+    institution = serializers.IntegerField(source="entitlement__institution_id", read_only=True)
+    institution_name = serializers.CharField(source="entitlement__institution__name", read_only=True)
+    unit = serializers.IntegerField(source="entitlement__institution__unit_id", read_only=True)
+    unit_name = serializers.CharField(source="entitlement__institution__unit__name", read_only=True)
+    amount = _summary_money(help_text="Paid, in yuan")
+
+
+class SubsidyListUtilitySerializer(serializers.Serializer):
+    """A filed 普惠 institution, entitled to residential prices for water, electricity and gas (§13)."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    unit = serializers.IntegerField(source="unit_id", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    address = serializers.CharField(read_only=True)
+    filing_number = serializers.CharField(read_only=True)
+    filed_on = serializers.DateField(read_only=True, allow_null=True)
+    uscc = serializers.CharField(read_only=True, help_text="Unified social credit code")
+
+
+class SubsidyListRentFreeSerializer(serializers.Serializer):
+    """An institution on state-owned premises with its rent-free years (§13)."""
+
+    institution = serializers.IntegerField(source="institution.pk", read_only=True)
+    name = serializers.CharField(source="institution.name", read_only=True)
+    unit_name = serializers.CharField(source="institution.unit.name", read_only=True)
+    address = serializers.CharField(source="institution.address", read_only=True)
+    premises = serializers.CharField(source="profile.premises_note", read_only=True)
+    rent_free_from = serializers.DateField(source="starts_on", read_only=True, allow_null=True)
+    rent_free_until = serializers.DateField(
+        source="ends_on", read_only=True, allow_null=True, help_text="The last rent-free day"
+    )
+    days_left = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Days from today to the last rent-free day; negative: ended",
+    )
+    years = serializers.IntegerField(read_only=True, allow_null=True)
+    puhui = serializers.BooleanField(
+        read_only=True, help_text="Filed and inclusive (普惠): the rent-free years are for inclusive service"
+    )

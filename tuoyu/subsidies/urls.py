@@ -5,10 +5,17 @@ from django.urls import path
 
 from . import api as entitlement_api
 from . import api as period_api  # rules and periods
+from . import api as summary_api
 from .views_government import approvals as approval_views
+from .views_government import budget as budget_views
+from .views_government import dashboard as dashboard_views
 from .views_government import ledger as ledger_views
+from .views_government import lists as list_views
 from .views_government import periods as period_views  # rules and periods
+from .views_government import profiles as profile_views
+from .views_government import whatif as whatif_views
 from .views_institution import entitlements as entitlement_views
+from .views_public import public as public_views
 
 app_name = "subsidies"
 
@@ -51,6 +58,16 @@ urlpatterns = [
     path("ledger/", ledger_views.ledger_page, name="ledger"),
     path("ledger/export.xlsx", ledger_views.ledger_xlsx, name="ledger_xlsx"),
     # --- what-if, dashboard, budget, public list, §13 lists, subsidy profiles ---
+    path("", dashboard_views.dashboard_page, name="dashboard"),
+    path("export.xlsx", dashboard_views.dashboard_xlsx, name="dashboard_xlsx"),
+    path("budget/", budget_views.budget, name="budget"),
+    path("whatif/", whatif_views.whatif_page, name="whatif"),
+    path("public/", public_views.public_page, name="public"),
+    path("lists/utilities/", list_views.utilities, name="lists_utilities"),
+    path("lists/utilities/export.xlsx", list_views.utilities_xlsx, name="lists_utilities_xlsx"),
+    path("lists/rent-free/", list_views.rent_free, name="lists_rent_free"),
+    path("lists/rent-free/export.xlsx", list_views.rent_free_xlsx, name="lists_rent_free_xlsx"),
+    path("profiles/<int:institution_pk>/", profile_views.profile, name="profile"),
 ]
 
 api_urlpatterns = [
@@ -99,4 +116,16 @@ api_urlpatterns = [
     ),
     path("subsidies/payments/", entitlement_api.PaymentListAPI.as_view(), name="subsidies-payments"),
     # --- budget, summary and §13 lists ---
+    path("subsidies/summary/", summary_api.SubsidySummaryAPI.as_view(), name="subsidies-summary"),
+    path("subsidies/public/", summary_api.SubsidyPublicListAPI.as_view(), name="subsidies-public"),
+    path(
+        "subsidies/lists/utilities/",
+        summary_api.SubsidyUtilitiesListAPI.as_view(),
+        name="subsidies-lists-utilities",
+    ),
+    path(
+        "subsidies/lists/rent-free/",
+        summary_api.SubsidyRentFreeListAPI.as_view(),
+        name="subsidies-lists-rent-free",
+    ),
 ]
