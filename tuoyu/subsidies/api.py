@@ -142,8 +142,14 @@ class SubsidyPeriodProposeAPI(period_api_views.ActionAPIView):
 # actions are the pages' services: a refused status is a 409, a bad field a 400; finance approves what was
 # computed (no amount is read from a request).
 import django_filters  # noqa: E402
+from django import forms  # noqa: E402
 from django_filters.rest_framework import DjangoFilterBackend  # noqa: E402
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view  # noqa: E402
+from drf_spectacular.utils import (  # noqa: E402
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import response as drf_response  # noqa: E402
 from rest_framework.generics import ListAPIView  # noqa: E402
 
@@ -371,10 +377,15 @@ class EntitlementPaymentAPI(_EntitlementActionAPI):
         )
 
 
+@extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100})
+class PaidYearFilter(django_filters.NumberFilter):
+    """The year paid: a whole number (NumberFilter alone reads a Decimal, and 2024.5 is no year)."""
+
+    field_class = forms.IntegerField
+
+
 class PaymentFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(
-        field_name="paid_on", lookup_expr="year", min_value=2000, max_value=2100
-    )
+    year = PaidYearFilter(field_name="paid_on", lookup_expr="year", min_value=2000, max_value=2100)
     period = IdFilter(field_name="entitlement__period_id")
     institution = IdFilter(field_name="entitlement__institution_id")
     kind = django_filters.ChoiceFilter(field_name="entitlement__kind", choices=SubsidyKind.choices)

@@ -99,6 +99,11 @@ def test_the_whole_workflow_over_the_api(client, operator, hc_admin, finance_off
     assert [e["to_status"] for e in answer.json()["events"]] == ["disputed", "reviewed", "approved", "paid"]
     payments = client.get(f"{API}/payments/").json()["results"]
     assert [(p["voucher_number"], p["amount"]) for p in payments] == [("V-1", "1933.33")]
+    year = beijing_today().year
+    assert len(client.get(f"{API}/payments/?year={year}").json()["results"]) == 1
+    assert client.get(f"{API}/payments/?year={year - 1}").json()["results"] == []
+    for bad in ("2024.5", "1e4", "99999"):
+        assert client.get(f"{API}/payments/?year={bad}").status_code == 400
 
 
 def test_a_voucher_number_already_in_the_ledger_is_a_409(
