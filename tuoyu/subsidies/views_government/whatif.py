@@ -39,7 +39,7 @@ def whatif_page(request):
     found = None
     status = 200
     if current is None:
-        status = 200
+        pass  # nothing to compare with: the page says no rules are loaded
     elif submitted and form.is_valid():
         period = form.simulated_period()
         changed = RuleSet(
