@@ -47,7 +47,7 @@ def headers() -> list[str]:
         _("Voucher number"),
         _("Institution"),
         _("Street or town"),
-        _("Period"),
+        _("Subsidy period"),
         _("Kind"),
         _("Amount (yuan)"),
     ]
