@@ -95,6 +95,7 @@ backup:
 bench: setup
 	$(PY) bench/run.py
 	$(PY) bench/health_summary.py --no-collectstatic
+	$(PY) bench/subsidies.py
 
 clean:
 	rm -rf var staticfiles

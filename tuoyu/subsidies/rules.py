@@ -31,6 +31,7 @@ The params contract (every value a string, or a list of strings / of dicts of st
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -213,6 +214,40 @@ def _total(lines: Iterable[ComputedLine]) -> Decimal:
 # --- operating subsidy (运营补贴) ---
 
 
+# The counting days of a span depend only on the span and the versions, not on the institution: computed
+# once per span and reused for every institution (the cache holds the versions it keys by id, so an id
+# cannot be reused while its entry lives).
+_DAYS_CACHE: dict[tuple, tuple] = {}
+
+
+def counting_days(start: date, end: date, rule_sets: Sequence) -> tuple:
+    """((day, "YYYY-MM", rule set), …) of [start, end] in date order: each month's counting day
+    (RuleSet.count_day of the version in force that day; a month with no version in force is left out)."""
+    key = (start, end, tuple(id(r) for r in rule_sets))
+    cached = _DAYS_CACHE.get(key)
+    if cached is not None:
+        return cached[0]
+    ordered = sorted(rule_sets, key=lambda r: r.effective_from)
+    days = []
+    for year, month in months_of(start, end):
+        rule_set = rule_set_on(ordered, date(year, month, 1))
+        if rule_set is None:
+            continue
+        # The version in force on the counting day decides, so read it on that day.
+        rule_set = rule_set_on(ordered, date(year, month, rule_set.count_day)) or rule_set
+        day = date(year, month, rule_set.count_day)
+        if start <= day <= end:
+            days.append((day, f"{year:04d}-{month:02d}", rule_set))
+    if len(_DAYS_CACHE) > 64:
+        _DAYS_CACHE.clear()
+    _DAYS_CACHE[key] = (tuple(days), tuple(rule_sets))
+    return tuple(days)
+
+
+def _line_params(rule_set) -> dict:
+    return {**_rs_params(rule_set), "count_day": str(rule_set.count_day)}
+
+
 def operating_lines(inst: InstitutionFacts, start: date, end: date, rule_sets: Sequence):
     """The child lines of [start, end] and, when there are none, the reason (in the order not_puhui,
     not_filed, suspended, no_children).
@@ -222,61 +257,40 @@ def operating_lines(inst: InstitutionFacts, start: date, end: date, rule_sets: S
     covers the day, while the institution is filed that day (filed_on ≤ day < deregistered_on), is 普惠
     (today's flag, see InstitutionFacts) and is not suspended that day. One line per (child, class type,
     rule set): months × rate ÷ 12, rounded once at the line (money.pro_rated)."""
-    counted: dict[tuple[int, str, object], list[str]] = defaultdict(list)
-    versions: dict[object, object] = {}
-    filed_any = unsuspended_any = False
-    count_day = None
-    for year, month in months_of(start, end):
-        rule_set = rule_set_on(rule_sets, date(year, month, 1))
-        # The version in force on the counting day decides, so read it on that day.
-        if rule_set is None:
-            continue
-        day = date(year, month, rule_set.count_day)
-        rule_set = rule_set_on(rule_sets, day) or rule_set
-        day = date(year, month, rule_set.count_day)
-        count_day = rule_set.count_day
-        if not (start <= day <= end) or not inst.filed_on_day(day):
-            continue
-        filed_any = True
-        if inst.suspended_on(day):
-            continue
-        unsuspended_any = True
-        if not inst.is_puhui:
-            continue
-        key_rs = id(rule_set)
-        versions[key_rs] = rule_set
-        seen = set()
-        for enrolment in inst.enrolments:
-            if enrolment.start <= day and (enrolment.end is None or enrolment.end >= day):
-                key = (enrolment.child_id, enrolment.age_group, key_rs)
-                if key in seen:  # two records of one child in one class: the month counts once
-                    continue
-                seen.add(key)
-                counted[key].append(f"{year:04d}-{month:02d}")
+    all_days = counting_days(start, end, rule_sets)
+    count_day = all_days[-1][2].count_day if all_days else None
+    filed = [d for d in all_days if inst.filed_on_day(d[0])]
+    open_days = [d for d in filed if not inst.suspended_on(d[0])]
     if not inst.is_puhui:
         return [], NilReason.NOT_PUHUI, count_day
-    if not filed_any:
+    if not filed:
         return [], NilReason.NOT_FILED, count_day
-    if not unsuspended_any:
+    if not open_days:
         return [], NilReason.SUSPENDED, count_day
+    dates = [d[0] for d in open_days]
+    # The days an enrolment covers are a run of the sorted days: found by bisection, not day by day.
+    # A set per (child, class type, version): two records of one child in one class count a month once.
+    counted: dict[tuple[int, str, int], set[int]] = defaultdict(set)
+    for enrolment in inst.enrolments:
+        first = bisect_left(dates, enrolment.start)
+        last = len(dates) if enrolment.end is None else bisect_right(dates, enrolment.end)
+        for index in range(first, last):
+            counted[(enrolment.child_id, enrolment.age_group, id(open_days[index][2]))].add(index)
     lines = []
-    for (child_id, age_group, key_rs), month_list in counted.items():
-        rule_set = versions[key_rs]
+    for (child_id, age_group, _version), indexes in counted.items():
+        ordered = sorted(indexes)
+        rule_set = open_days[ordered[0]][2]
         rate = getattr(rule_set, RATE_FIELD.get(age_group, "rate_mixed"))
         lines.append(
             ComputedLine(
                 kind=CHILD,
-                amount=pro_rated(rate, len(month_list)),
+                amount=pro_rated(rate, len(ordered)),
                 child_id=child_id,
                 age_group=age_group,
-                months=len(month_list),
+                months=len(ordered),
                 rate=money(rate),
                 rule_set_id=rule_set.pk,
-                params={
-                    **_rs_params(rule_set),
-                    "count_day": str(rule_set.count_day),
-                    "month_list": month_list,
-                },
+                params={**_line_params(rule_set), "month_list": [open_days[i][1] for i in ordered]},
             )
         )
     lines.sort(
