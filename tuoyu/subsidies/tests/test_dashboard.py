@@ -122,7 +122,11 @@ def test_the_queries_do_not_grow_with_the_rows(
     client, reviewer, period_2024h1, make_institution, make_entitlement, pay
 ):
     client.force_login(reviewer)
-    urls = ("/subsidies/?year=2024", "/subsidies/export.xlsx?year=2024", "/api/v1/subsidies/summary/?year=2024")
+    urls = (
+        "/subsidies/?year=2024",
+        "/subsidies/export.xlsx?year=2024",
+        "/api/v1/subsidies/summary/?year=2024",
+    )
 
     def count(url) -> int:
         with CaptureQueriesContext(connection) as queries:
