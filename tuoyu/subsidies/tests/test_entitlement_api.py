@@ -182,3 +182,19 @@ def test_the_lists_keep_their_queries_whatever_the_rows(
         paid(year)
     assert [count(url) for url in urls] == few
     assert Decimal(client.get(f"{API}/payments/").json()["results"][0]["amount"]) == Decimal("100.00")
+
+
+def test_one_entitlement_keeps_its_queries_whatever_its_lines(client, hc_admin, proposed):
+    client.force_login(hc_admin)
+    url = f"{API}/entitlements/{proposed.pk}/"
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    count()
+    few = count()
+    add_child_lines(proposed, ["甲一", "乙二", "丙三", "丁四"])
+    assert len(client.get(url).json()["lines"]) == 6
+    assert count() == few
