@@ -277,20 +277,26 @@ def operating_lines(inst: InstitutionFacts, start: date, end: date, rule_sets: S
         for index in range(first, last):
             counted[(enrolment.child_id, enrolment.age_group, id(open_days[index][2]))].add(index)
     lines = []
-    for (child_id, age_group, _version), indexes in counted.items():
+    # Most children share a class, a version and a number of months: each amount is computed once.
+    amounts: dict[tuple[int, str, int], tuple[Decimal, Decimal, dict]] = {}
+    for (child_id, age_group, version), indexes in counted.items():
         ordered = sorted(indexes)
         rule_set = open_days[ordered[0]][2]
-        rate = getattr(rule_set, RATE_FIELD.get(age_group, "rate_mixed"))
+        key = (version, age_group, len(ordered))
+        if key not in amounts:
+            rate = getattr(rule_set, RATE_FIELD.get(age_group, "rate_mixed"))
+            amounts[key] = (pro_rated(rate, len(ordered)), money(rate), _line_params(rule_set))
+        amount, rate, params = amounts[key]
         lines.append(
             ComputedLine(
                 kind=CHILD,
-                amount=pro_rated(rate, len(ordered)),
+                amount=amount,
                 child_id=child_id,
                 age_group=age_group,
                 months=len(ordered),
-                rate=money(rate),
+                rate=rate,
                 rule_set_id=rule_set.pk,
-                params={**_line_params(rule_set), "month_list": [open_days[i][1] for i in ordered]},
+                params={**params, "month_list": [open_days[i][1] for i in ordered]},
             )
         )
     lines.sort(
