@@ -67,10 +67,11 @@ def menu(request):
             "health_checks": capabilities.keeps_health_records(user),
             "health_alerts": role in capabilities.ALERT_VIEWERS,
             "health_summary": capabilities.sees_health_summaries(user),
-            # Subsidies (issue 15): the commission proposes, reviews and weighs them; finance approves and
-            # pays (a callable: the department is read only when the menu is drawn); an operator answers
-            # its own institution's proposals.
-            "subsidies": capabilities.can_manage_subsidies(user),
+            # Subsidies (issue 15): every official reads the budget, what was paid and the §13 lists; the
+            # commission proposes periods and weighs rates; finance approves and pays (a callable: the
+            # department is read only when the menu is drawn); an operator answers its own proposals.
+            "subsidies": capabilities.sees_subsidies(user),
+            "subsidy_manage": capabilities.can_manage_subsidies(user),
             "subsidy_finance": lambda: _in_finance(user),
             "subsidy_claims": capabilities.claims_subsidies(user),
             # Reporting and tracking a problem is for the public: visitors and families.
