@@ -1,8 +1,9 @@
 """The public and family pages the site-wide browser checks walk (accessibility, tap targets), and the
 data that makes each of them show what a visitor really sees: a district with institutions, the demo
 family with a child, a booking, an attended visit to review, a complaint to track, the supervision
-demo's published inspection results and its public draw, the workforce demo's staffing, and the health
-demo's record of the family's child (its growth chart and who looked at it).
+demo's published inspection results and its public draw, the workforce demo's staffing, the health
+demo's record of the family's child (its growth chart and who looked at it), and the subsidies demo's
+public list of subsidies paid.
 
 Everything is made through the demo seeders and the services. Sessions are made on the server and
 handed to the browser as its cookie, so the walk spends its time on the pages, not on signing in.
@@ -54,6 +55,7 @@ def seed_site() -> Site:
     from tuoyu.institutions.demo import seed_district, seed_personas
     from tuoyu.institutions.models import Institution, InstitutionMembership
     from tuoyu.regions.services import KAIZHOU_FILE, regions_load_file
+    from tuoyu.subsidies.demo import seed_subsidies
     from tuoyu.workforce.demo import seed_workforce
 
     regions_load_file(path=KAIZHOU_FILE)
@@ -66,6 +68,7 @@ def seed_site() -> Site:
     supervision = seed_inspections()
     seed_workforce()  # the institution page's staffing (carers, certified rate, ratios) as a visitor sees it
     seed_health()  # the family's child's health record with its growth chart
+    seed_subsidies()  # the public list of subsidies paid (a paid entitlement, never a child)
     membership = InstitutionMembership.objects.select_related("institution", "user").get(
         user__username="operator"
     )
@@ -155,6 +158,7 @@ def public_pages(site: Site) -> list[str]:
         f"/complaints/track/{site.tracking_number}/",
         "/complaints/statistics/",
         "/inspections/results/",
+        "/subsidies/public/",
         f"/inspections/results/{site.result}/",
         f"/inspections/draws/{site.draw}/",
         "/accounts/login/phone/",
