@@ -255,3 +255,33 @@ def test_a_what_if_then_the_period_proposed_confirmed_reviewed_approved_and_paid
     too_wide = {name: w for name, w in widths.items() if w["page"] > w["screen"]}
     assert not too_wide, too_wide
     assert watch.page_errors == [] and watch.console_errors == [] and watch.bad_responses == [], watch
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_operator_s_subsidy_pages_have_no_accessibility_violations(subsidy_setup, live_server, chromium):
+    """The accessibility walk (e2e/test_accessibility.py) for the pages an operator answers on a phone:
+    the list, a proposed entitlement with its answer forms, and the ledger, in normal and large text."""
+    from e2e.test_accessibility import _violations
+    from tuoyu.subsidies.services.periods import period_propose
+
+    institution, period, users = subsidy_setup
+    period_propose(period=period, by=users[Role.HC_ADMIN])
+    entitlement = Entitlement.objects.get(period=period, institution=institution, kind="operating")
+    paths = ["/subsidies/mine/", f"/subsidies/entitlements/{entitlement.pk}/", "/subsidies/ledger/"]
+    found = {}
+    for large_text in (False, True):
+        # axe is injected as an inline script, which the Content-Security-Policy (rightly) forbids.
+        context = chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", bypass_csp=True, **PHONE)
+        context.route("**/*", Watch().keep_local)
+        if large_text:
+            context.add_cookies([{"name": "tuoyu_large_text", "value": "1", "url": live_server.url}])
+        page = context.new_page()
+        sign_in_with_password(page, live_server.url, "operator-subsidy-e2e", PASSWORD)
+        for path in paths:
+            page.goto(live_server.url + path, wait_until="load")
+            assert path_of(page) == path
+            if problems := _violations(page):
+                found[f"{'large' if large_text else 'normal'} {path}"] = problems
+        context.close()
+    assert found == {}, found
