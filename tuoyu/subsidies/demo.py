@@ -6,7 +6,7 @@ On the register's demo (and grading's, whose demonstration unit earns an award):
 operator of an invented investing body's three institutions; Kaizhou's rules (data/kaizhou.json); the
 district's budget for this year and the last; the investor's subsidy profiles (the construction
 subsidy's chain rule) and two institutions on state-owned premises, one whose three rent-free years end
-within the reminder's window; children enrolled over the previous half year at the demo operator's
+within the reminder's window (reminded, as the daily job does); children enrolled over the previous half year at the demo operator's
 institution and the investor's 普惠 ones (recorded and ended through bookings' services, so no place is
 taken today); that half year proposed, and its entitlements moved through the workflow's services so
 each page has something: the demo operator's operating subsidy waits for its answer, its demonstration
@@ -50,6 +50,18 @@ from .models import (
     SubsidyKind,
     SubsidyProfile,
 )
+from .services.budget import budget_set
+from .services.entitlements import (
+    entitlement_approve,
+    entitlement_confirm,
+    entitlement_dispute,
+    entitlement_review,
+)
+from .services.payments import payment_record
+from .services.periods import period_create, period_propose
+from .services.profiles import profile_save
+from .services.reminders import rent_free_reminders_send
+from .services.rules import subsidy_rules_load
 
 FINANCE_LOGIN = "finance"  # 区财政局: approves and records payments
 CHAIN_LOGIN = "chain"  # the operator of the investing body's three institutions
@@ -74,6 +86,7 @@ class Seeded:
     budgets: int = 0
     profiles: int = 0
     children: int = 0
+    reminders: int = 0
     moved: dict[str, int] = field(default_factory=dict)
 
 
@@ -106,14 +119,10 @@ def _account(username: str, role: str, display_name: str, **extra) -> User:
 def _rules() -> int:
     if RuleSet.objects.exists():
         return 0
-    from .services.rules import subsidy_rules_load
-
     return subsidy_rules_load()
 
 
 def _budgets(by: User, today: date) -> int:
-    from .services.budget import budget_set
-
     made = 0
     for offset, amount in BUDGETS.items():
         year = today.year + offset
@@ -147,8 +156,6 @@ def _state_premises(exclude: set[int]) -> list[Institution]:
 
 
 def _profiles(chain: list[Institution], premises: list[Institution], by: User, today: date) -> int:
-    from .services.profiles import profile_save
-
     made = 0
     existing = set(
         SubsidyProfile.objects.filter(institution__in=[*chain, *premises]).values_list(
@@ -230,8 +237,6 @@ def _enrolments(institution: Institution, by: User, start: date, end: date, toda
 
 def _period(name: str, start: date, end: date, by: User) -> tuple[Period, bool]:
     """The half year, proposed; True when this run proposed it."""
-    from .services.periods import period_create, period_propose
-
     period = Period.objects.filter(start=start, end=end).first()
     if period is None:
         period = period_create(name=name, start=start, end=end, by=by)
@@ -245,14 +250,6 @@ def _move(
 ) -> dict[str, int]:
     """Each of TARGETS once, through the workflow's services, on the period's non-nil proposals: the demo
     operator's demonstration award first, then the investor's entitlements (construction first)."""
-    from .services.entitlements import (
-        entitlement_approve,
-        entitlement_confirm,
-        entitlement_dispute,
-        entitlement_review,
-    )
-    from .services.payments import payment_record
-
     proposed = list(
         Entitlement.objects.filter(
             period=period, status=E.PROPOSED, institution_id__in=list(claimants)
@@ -312,6 +309,8 @@ def seed_subsidies() -> Seeded | None:
         InstitutionMembership.objects.get_or_create(institution=institution, user=keeper)
     premises = _state_premises({first.pk, *(i.pk for i in chain)})
     seeded.profiles = _profiles(chain, premises, manager, today)
+    # The daily job's reminder, once per end date: the premises whose rent-free years end soon are told.
+    seeded.reminders = rent_free_reminders_send()
     name, start, end = previous_half_year(today)
     claimants = {first.pk: operator, **{i.pk: keeper for i in chain}}
     if not Period.objects.filter(start=start, end=end).exclude(status=PeriodStatus.OPEN).exists():

@@ -18,6 +18,7 @@ from tuoyu.subsidies.models import (
     EntitlementLine,
     Payment,
     Period,
+    RentFreeReminder,
     RuleSet,
     SubsidyProfile,
 )
@@ -48,6 +49,7 @@ def _counts() -> tuple:
         EntitlementLine.objects.count(),
         EntitlementEvent.objects.count(),
         Payment.objects.count(),
+        RentFreeReminder.objects.count(),
         tuple(Entitlement.objects.order_by("pk").values_list("status", "amount")),
     )
 
@@ -95,6 +97,7 @@ def test_the_seed_runs_twice_and_leaves_every_status_a_payment_and_the_lists(dem
         if 0 < (p.rent_free_from.replace(year=p.rent_free_from.year + 3) - today).days <= 60
     ]
     assert len(ends_soon) == 1
+    assert RentFreeReminder.objects.get().profile == ends_soon[0]
 
 
 @pytest.mark.django_db

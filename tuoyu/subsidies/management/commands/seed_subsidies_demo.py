@@ -21,12 +21,12 @@ class Command(BaseCommand):
         if seeded is None:
             self.stdout.write("No demo institutions or personas yet; run seed_demo first.")
             return
-        if seeded.children or seeded.profiles or seeded.budgets or seeded.moved:
+        if seeded.children or seeded.profiles or seeded.budgets or seeded.moved or seeded.reminders:
             moved = ", ".join(f"{n} {status}" for status, n in seeded.moved.items()) or "none moved"
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Subsidies: {seeded.rule_sets} rule set(s), {seeded.budgets} budget(s), "
-                    f"{seeded.profiles} profile(s), {seeded.children} synthetic children (示例), "
+                    f"{seeded.profiles} profile(s), {seeded.reminders} rent-free reminder(s), {seeded.children} synthetic children (示例), "
                     f"{seeded.period} proposed ({moved}). See /subsidies/ as hcadmin, "
                     f"/subsidies/approvals/ as finance, /subsidies/mine/ as operator."
                 )
