@@ -73,6 +73,8 @@ PUBLIC_ROUTES = {
     "open311:service",
     "open311:token",
     "open311:not_found",
+    "subsidies:public",
+    "api:subsidies-public",
     "open311_not_found",
     "grading:public",
     "grading:demonstration_units",

@@ -39,7 +39,10 @@ class LedgerFilterForm(forms.Form):
 
     year = forms.TypedChoiceField(label=_("Year paid"), required=False, coerce=int, empty_value=None)
     period = forms.ModelChoiceField(
-        label=_("Subsidy period"), required=False, queryset=Period.objects.order_by("-start"), empty_label=_("All")
+        label=_("Subsidy period"),
+        required=False,
+        queryset=Period.objects.order_by("-start"),
+        empty_label=_("All"),
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *SubsidyKind.choices])
 

@@ -77,7 +77,8 @@ def other_department_officer(kaizhou):
 
 @pytest.fixture
 def puhui_institution(make_institution, operator):
-    """A 普惠 institution filed on 2023-06-01, run by `operator`: 乳儿一班 (10), 托小一班 (20), 托大一班 (25)."""
+    """A 普惠 institution filed on 2023-06-01, run by `operator`, within the national class sizes:
+    乳儿一班 (10), 托小一班 (15), 托大一班 (20)."""
     from tuoyu.institutions.models import InstitutionMembership
     from tuoyu.institutions.services import ClassSpec
 
@@ -86,13 +87,23 @@ def puhui_institution(make_institution, operator):
         is_puhui=True,
         classes=[
             ClassSpec(name="乳儿一班", age_group="infant", capacity=10, enrolled=0),
-            ClassSpec(name="托小一班", age_group="toddler", capacity=20, enrolled=0),
-            ClassSpec(name="托大一班", age_group="preschool", capacity=25, enrolled=0),
+            ClassSpec(name="托小一班", age_group="toddler", capacity=15, enrolled=0),
+            ClassSpec(name="托大一班", age_group="preschool", capacity=20, enrolled=0),
         ],
     )
-    institution.filed_on = date(2023, 6, 1)
-    institution.save(update_fields=["filed_on"])
+    type(institution).objects.filter(pk=institution.pk).update(filed_on=date(2023, 6, 1))
+    institution.refresh_from_db()
     InstitutionMembership.objects.create(institution=institution, user=operator)
+    return institution
+
+
+@pytest.fixture
+def other_institution(make_institution, other_operator):
+    """Another 普惠 institution, run by `other_operator`."""
+    from tuoyu.institutions.models import InstitutionMembership
+
+    institution = make_institution(name="另一家普惠托育园", is_puhui=True)
+    InstitutionMembership.objects.create(institution=institution, user=other_operator)
     return institution
 
 

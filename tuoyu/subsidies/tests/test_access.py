@@ -4,8 +4,6 @@ entitlement); finance and the commission everything."""
 
 import pytest
 
-from .test_entitlement_workflow import other_institution, puhui_institution  # noqa: F401 - fixtures
-
 PAGES = ("/subsidies/mine/", "/subsidies/approvals/", "/subsidies/ledger/")
 
 

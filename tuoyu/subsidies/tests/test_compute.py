@@ -16,28 +16,6 @@ from .conftest import KAIZHOU_2024
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def puhui_institution(make_institution, operator):
-    """conftest's institution within the national class sizes (its 20 and 25 exceed 15 and 20): 乳儿一班 (10),
-    托小一班 (15), 托大一班 (20), filed on 2023-06-01."""
-    from tuoyu.institutions.models import InstitutionMembership
-    from tuoyu.institutions.services import ClassSpec
-
-    institution = make_institution(
-        name="普惠测试托育园",
-        is_puhui=True,
-        classes=[
-            ClassSpec(name="乳儿一班", age_group="infant", capacity=10, enrolled=0),
-            ClassSpec(name="托小一班", age_group="toddler", capacity=15, enrolled=0),
-            ClassSpec(name="托大一班", age_group="preschool", capacity=20, enrolled=0),
-        ],
-    )
-    type(institution).objects.filter(pk=institution.pk).update(filed_on=date(2023, 6, 1))
-    institution.refresh_from_db()
-    InstitutionMembership.objects.create(institution=institution, user=operator)
-    return institution
-
-
 def _by(results, institution, kind):
     return next(r for r in results if r.institution_id == institution.pk and r.kind == kind)
 

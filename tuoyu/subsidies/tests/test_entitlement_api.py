@@ -15,7 +15,6 @@ from tuoyu.subsidies import rules
 from tuoyu.subsidies.models import Entitlement, Payment, Period
 
 from .test_entitlement_pages import add_child_lines
-from .test_entitlement_workflow import other_institution, puhui_institution  # noqa: F401 - fixtures
 
 API = "/api/v1/subsidies"
 

@@ -10,8 +10,6 @@ from tuoyu.core.statemachine import REFUSED_CODE, transition
 from tuoyu.subsidies.models import Entitlement, EntitlementEvent, EntitlementStatus
 from tuoyu.subsidies.workflow import ENTITLEMENT_WORKFLOW
 
-from .test_entitlement_workflow import puhui_institution  # noqa: F401 - fixture
-
 E = EntitlementStatus
 
 
@@ -22,7 +20,7 @@ class _Undo(Exception):
 def test_every_pair_of_statuses_is_allowed_iff_the_table_lists_it(
     make_entitlement,
     period_2024,
-    puhui_institution,  # noqa: F811 - the fixture imported above
+    puhui_institution,
     hc_admin,
 ):
     entitlement = make_entitlement(period_2024, puhui_institution)

@@ -15,8 +15,6 @@ from tuoyu.subsidies import rules
 from tuoyu.subsidies.models import Entitlement, EntitlementEvent, EntitlementLine, LineKind, Payment
 from tuoyu.subsidies.services.entitlements import entitlement_approve
 
-from .test_entitlement_workflow import other_institution, puhui_institution  # noqa: F401 - fixtures
-
 
 def add_child_lines(entitlement, names, *, rate="800.00", months=6):
     """Child lines after the fixture's first line; the entitlement's amount becomes their sum."""

@@ -29,36 +29,6 @@ def operator_phone(operator):
 
 
 @pytest.fixture
-def puhui_institution(make_institution, operator):
-    """Overrides conftest's, whose classes are larger than the national limits allow (托小班 15, 托大班 20)."""
-    from tuoyu.institutions.models import InstitutionMembership
-    from tuoyu.institutions.services import ClassSpec
-
-    institution = make_institution(
-        name="普惠测试托育园",
-        is_puhui=True,
-        classes=[
-            ClassSpec(name="乳儿一班", age_group="infant", capacity=10, enrolled=0),
-            ClassSpec(name="托小一班", age_group="toddler", capacity=15, enrolled=0),
-            ClassSpec(name="托大一班", age_group="preschool", capacity=20, enrolled=0),
-        ],
-    )
-    institution.filed_on = date(2023, 6, 1)
-    institution.save(update_fields=["filed_on"])
-    InstitutionMembership.objects.create(institution=institution, user=operator)
-    return institution
-
-
-@pytest.fixture
-def other_institution(make_institution, other_operator):
-    from tuoyu.institutions.models import InstitutionMembership
-
-    institution = make_institution(name="另一家普惠托育园", is_puhui=True)
-    InstitutionMembership.objects.create(institution=institution, user=other_operator)
-    return institution
-
-
-@pytest.fixture
 def proposed(make_entitlement, period_2024, puhui_institution):
     return make_entitlement(period_2024, puhui_institution, "1600.00")
 

@@ -15,8 +15,6 @@ from tuoyu.subsidies.models import Period
 from tuoyu.subsidies.services.entitlements import entitlement_approve
 from tuoyu.subsidies.services.payments import payment_record
 
-from .test_entitlement_workflow import other_institution, puhui_institution  # noqa: F401 - fixtures
-
 
 @pytest.fixture
 def make_period(hc_admin):

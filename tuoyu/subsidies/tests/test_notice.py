@@ -12,7 +12,6 @@ from tuoyu.subsidies import rules
 from tuoyu.subsidies.selectors.entitlements import explained_lines
 
 from .test_entitlement_pages import add_child_lines
-from .test_entitlement_workflow import puhui_institution  # noqa: F401 - fixture
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ from tuoyu.subsidies.models import Entitlement, EntitlementEvent, Payment
 from tuoyu.subsidies.services.entitlements import entitlement_approve
 from tuoyu.subsidies.services.payments import payment_record
 
-from .test_entitlement_workflow import puhui_institution  # noqa: F401 - fixture
-
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(

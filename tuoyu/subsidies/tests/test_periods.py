@@ -28,27 +28,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def puhui_institution(make_institution, operator):
-    """conftest's institution within the national class sizes: 乳儿一班 (10), 托小一班 (15), 托大一班 (20)."""
-    from tuoyu.institutions.models import InstitutionMembership
-    from tuoyu.institutions.services import ClassSpec
-
-    institution = make_institution(
-        name="普惠测试托育园",
-        is_puhui=True,
-        classes=[
-            ClassSpec(name="乳儿一班", age_group="infant", capacity=10, enrolled=0),
-            ClassSpec(name="托小一班", age_group="toddler", capacity=15, enrolled=0),
-            ClassSpec(name="托大一班", age_group="preschool", capacity=20, enrolled=0),
-        ],
-    )
-    type(institution).objects.filter(pk=institution.pk).update(filed_on=date(2023, 6, 1))
-    institution.refresh_from_db()
-    InstitutionMembership.objects.create(institution=institution, user=operator)
-    return institution
-
-
-@pytest.fixture
 def period_2024h2(hc_admin):
     return Period.objects.create(
         name="2024年下半年", start=date(2024, 7, 1), end=date(2024, 12, 31), created_by=hc_admin
