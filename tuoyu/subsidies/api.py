@@ -1,37 +1,84 @@
 """The subsidies API (/api/v1/subsidies/): rules, periods, entitlements with their lines, approvals and
 payments, the budget and summary. Same services and object rules as the pages."""
 
-# --- rules and periods ---
-# The commission creates and proposes periods; finance reads them (selectors.periods.periods_for: anyone
-# else sees an empty list, and a period is a 404). Proposing twice is a 409 (code `status`).
-from drf_spectacular.utils import OpenApiResponse as PeriodResponse  # noqa: E402
-from drf_spectacular.utils import extend_schema as period_schema  # noqa: E402
-from rest_framework import response as period_response  # noqa: E402
-from rest_framework.generics import ListAPIView as PeriodListBase  # noqa: E402
+import django_filters
+from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import response as drf_response
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
 
-from tuoyu.accounts import capabilities as period_capabilities  # noqa: E402
-from tuoyu.core import api_views as period_api_views  # noqa: E402
-from tuoyu.core.access import only as period_only  # noqa: E402
+from tuoyu.accounts import capabilities
+from tuoyu.core import api_views
+from tuoyu.core.access import only, public_access
+from tuoyu.core.filters import IdFilter
+from tuoyu.core.workdays import beijing_today
 
-from . import rules as subsidy_rules  # noqa: E402
-from .models import Period  # noqa: E402
-from .selectors.periods import period_for, period_totals, periods_for, rule_sets  # noqa: E402
-from .serializers import (  # noqa: E402
+from . import rules as subsidy_rules
+from .models import Entitlement, EntitlementStatus, Payment, Period, SubsidyKind
+from .selectors import entitlements_for
+from .selectors.entitlements import (
+    entitlement_events,
+    entitlement_for,
+    explain_rule,
+    explained_lines,
+    ledger,
+    nil_reason_label,
+    payment_of,
+    sees_child_names,
+)
+from .selectors.lists import rent_free_list, utilities_list
+from .selectors.periods import period_for, period_totals, periods_for, rule_sets
+from .selectors.summary import dashboard, public_payments
+from .serializers import (
+    SubsidyEntitlementDetailSerializer,
+    SubsidyEntitlementDisputeSerializer,
+    SubsidyEntitlementErrorSerializer,
+    SubsidyEntitlementNoteSerializer,
+    SubsidyEntitlementSerializer,
+    SubsidyListRentFreeSerializer,
+    SubsidyListUtilitySerializer,
+    SubsidyPaymentCreateSerializer,
+    SubsidyPaymentSerializer,
     SubsidyPeriodCreateSerializer,
     SubsidyPeriodDetailSerializer,
     SubsidyPeriodErrorSerializer,
     SubsidyPeriodSerializer,
+    SubsidyPublicQuerySerializer,
+    SubsidyPublicSerializer,
     SubsidyRuleSetListSerializer,
+    SubsidySummaryQuerySerializer,
+    SubsidySummarySerializer,
 )
-from .services.periods import period_create, period_propose  # noqa: E402
+from .services.entitlements import (
+    entitlement_approve,
+    entitlement_confirm,
+    entitlement_dispute,
+    entitlement_review,
+)
+from .services.payments import payment_record
+from .services.periods import period_create, period_propose
+from .workflow import ENTITLEMENT_WORKFLOW
 
-PERIOD_MANAGERS = period_capabilities.SUBSIDY_MANAGERS
-PERIOD_READERS = period_capabilities.SUBSIDY_MANAGERS | period_capabilities.SUBSIDY_APPROVERS
+# --- rules and periods ---
+# The commission creates and proposes periods; finance reads them (selectors.periods.periods_for: anyone
+# else sees an empty list, and a period is a 404). Proposing twice is a 409 (code `status`).
+
+
+PERIOD_MANAGERS = capabilities.SUBSIDY_MANAGERS
+PERIOD_READERS = capabilities.SUBSIDY_MANAGERS | capabilities.SUBSIDY_APPROVERS
 PERIOD_ERRORS = {
-    400: PeriodResponse(SubsidyPeriodErrorSerializer, description="Invalid input; nothing is changed"),
-    403: PeriodResponse(SubsidyPeriodErrorSerializer, description="Your role may not do this"),
-    404: PeriodResponse(SubsidyPeriodErrorSerializer, description="No such period that you may see"),
-    409: PeriodResponse(SubsidyPeriodErrorSerializer, description="The period was already proposed"),
+    400: OpenApiResponse(SubsidyPeriodErrorSerializer, description="Invalid input; nothing is changed"),
+    403: OpenApiResponse(SubsidyPeriodErrorSerializer, description="Your role may not do this"),
+    404: OpenApiResponse(SubsidyPeriodErrorSerializer, description="No such period that you may see"),
+    409: OpenApiResponse(SubsidyPeriodErrorSerializer, description="The period was already proposed"),
 }
 
 
@@ -41,11 +88,11 @@ def period_answer(user, pk) -> dict:
     return SubsidyPeriodDetailSerializer(period).data
 
 
-class SubsidyRulesAPI(period_api_views.SignedInAPIView):
-    tuoyu_access = period_only(*period_capabilities.SUBSIDY_VIEWERS)
+class SubsidyRulesAPI(api_views.SignedInAPIView):
+    tuoyu_access = only(*capabilities.SUBSIDY_VIEWERS)
     serializer_class = SubsidyRuleSetListSerializer
 
-    @period_schema(
+    @extend_schema(
         operation_id="subsidies_rules_list",
         summary="The subsidy rules and rates, every version",
         description="Newest first. Each version is in force from `effective_from` until the next one's; a "
@@ -56,15 +103,15 @@ class SubsidyRulesAPI(period_api_views.SignedInAPIView):
         versions = list(rule_sets())
         for version in versions:
             version.part_month_rule = subsidy_rules.explain_part_month(version.count_day)
-        return period_response.Response(
+        return drf_response.Response(
             SubsidyRuleSetListSerializer(
                 {"rounding_rule": subsidy_rules.explain_rule(), "results": versions}
             ).data
         )
 
 
-class SubsidyPeriodListAPI(period_api_views.SignedInAPIView, PeriodListBase):
-    tuoyu_access = period_only(*PERIOD_READERS, write=PERIOD_MANAGERS)
+class SubsidyPeriodListAPI(api_views.SignedInAPIView, ListAPIView):
+    tuoyu_access = only(*PERIOD_READERS, write=PERIOD_MANAGERS)
     serializer_class = SubsidyPeriodSerializer
 
     def get_queryset(self):
@@ -72,7 +119,7 @@ class SubsidyPeriodListAPI(period_api_views.SignedInAPIView, PeriodListBase):
             return Period.objects.none()
         return periods_for(self.request.user)
 
-    @period_schema(
+    @extend_schema(
         operation_id="subsidies_periods_list",
         summary="Subsidy periods",
         description="The commission and finance: every period, newest first, with the count and total of "
@@ -81,7 +128,7 @@ class SubsidyPeriodListAPI(period_api_views.SignedInAPIView, PeriodListBase):
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
 
-    @period_schema(
+    @extend_schema(
         operation_id="subsidies_periods_create",
         summary="Create a period",
         description="The commission. A half year or a year: the end not before the start, both in one "
@@ -90,28 +137,28 @@ class SubsidyPeriodListAPI(period_api_views.SignedInAPIView, PeriodListBase):
         responses={201: SubsidyPeriodDetailSerializer, **PERIOD_ERRORS},
     )
     def post(self, request, *args, **kwargs):
-        fields = period_api_views.validated(request, SubsidyPeriodCreateSerializer)
-        with period_api_views.service_errors(fields=frozenset({"name", "start", "end"})):
+        fields = api_views.validated(request, SubsidyPeriodCreateSerializer)
+        with api_views.service_errors(fields=frozenset({"name", "start", "end"})):
             period = period_create(**fields, by=request.user)
-        return period_response.Response(period_answer(request.user, period.pk), status=201)
+        return drf_response.Response(period_answer(request.user, period.pk), status=201)
 
 
-class SubsidyPeriodDetailAPI(period_api_views.SignedInAPIView):
-    tuoyu_access = period_only(*PERIOD_READERS)
+class SubsidyPeriodDetailAPI(api_views.SignedInAPIView):
+    tuoyu_access = only(*PERIOD_READERS)
     serializer_class = SubsidyPeriodDetailSerializer
 
-    @period_schema(
+    @extend_schema(
         operation_id="subsidies_periods_retrieve",
         summary="One period with its totals by kind and status",
         description="The entitlements themselves are `/subsidies/entitlements/?period={id}`.",
         responses={200: SubsidyPeriodDetailSerializer, 404: PERIOD_ERRORS[404]},
     )
     def get(self, request, pk: int):
-        return period_response.Response(period_answer(request.user, pk))
+        return drf_response.Response(period_answer(request.user, pk))
 
 
-class SubsidyPeriodProposeAPI(period_api_views.ActionAPIView):
-    tuoyu_access = period_only(*PERIOD_MANAGERS)
+class SubsidyPeriodProposeAPI(api_views.ActionAPIView):
+    tuoyu_access = only(*PERIOD_MANAGERS)
     serializer_class = SubsidyPeriodDetailSerializer
 
     def access(self, user, pk: int):
@@ -123,7 +170,7 @@ class SubsidyPeriodProposeAPI(period_api_views.ActionAPIView):
     def act(self, request, period) -> None:
         period_propose(period=period, by=request.user)
 
-    @period_schema(
+    @extend_schema(
         operation_id="subsidies_periods_propose",
         summary="Propose a period",
         description="The commission. Computes and saves every institution's entitlements from the records "
@@ -141,52 +188,7 @@ class SubsidyPeriodProposeAPI(period_api_views.ActionAPIView):
 # see every entitlement, an operator their own institutions', anyone else none; another's is a 404. The
 # actions are the pages' services: a refused status is a 409, a bad field a 400; finance approves what was
 # computed (no amount is read from a request).
-import django_filters  # noqa: E402
-from django import forms  # noqa: E402
-from django_filters.rest_framework import DjangoFilterBackend  # noqa: E402
-from drf_spectacular.utils import (  # noqa: E402
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-)
-from rest_framework import response as drf_response  # noqa: E402
-from rest_framework.generics import ListAPIView  # noqa: E402
 
-from tuoyu.accounts import capabilities  # noqa: E402
-from tuoyu.core import api_views  # noqa: E402
-from tuoyu.core.access import only  # noqa: E402
-from tuoyu.core.filters import IdFilter  # noqa: E402
-
-from .models import Entitlement, EntitlementStatus, Payment, SubsidyKind  # noqa: E402
-from .selectors import entitlements_for  # noqa: E402
-from .selectors.entitlements import (  # noqa: E402
-    entitlement_events,
-    entitlement_for,
-    explain_rule,
-    explained_lines,
-    ledger,
-    nil_reason_label,
-    payment_of,
-    sees_child_names,
-)
-from .serializers import (  # noqa: E402
-    SubsidyEntitlementDetailSerializer,
-    SubsidyEntitlementDisputeSerializer,
-    SubsidyEntitlementErrorSerializer,
-    SubsidyEntitlementNoteSerializer,
-    SubsidyEntitlementSerializer,
-    SubsidyPaymentCreateSerializer,
-    SubsidyPaymentSerializer,
-)
-from .services.entitlements import (  # noqa: E402
-    entitlement_approve,
-    entitlement_confirm,
-    entitlement_dispute,
-    entitlement_review,
-)
-from .services.payments import payment_record  # noqa: E402
-from .workflow import ENTITLEMENT_WORKFLOW  # noqa: E402
 
 ENTITLEMENT_READERS = (
     capabilities.SUBSIDY_CLAIMANTS | capabilities.SUBSIDY_MANAGERS | capabilities.SUBSIDY_APPROVERS
@@ -418,22 +420,7 @@ class PaymentListAPI(api_views.SignedInAPIView, ListAPIView):
 # --- budget, summary and §13 lists ---
 # The summary of a year (every official), the public list of what was paid (anyone, 公开, never a child)
 # and §13's lists (every official). The same selectors as the pages, so the figures agree.
-from rest_framework import exceptions as drf_exceptions  # noqa: E402
-from rest_framework.permissions import AllowAny  # noqa: E402
 
-from tuoyu.core.access import public_access  # noqa: E402
-from tuoyu.core.workdays import beijing_today  # noqa: E402
-
-from .selectors.lists import rent_free_list, utilities_list  # noqa: E402
-from .selectors.summary import dashboard, public_payments  # noqa: E402
-from .serializers import (  # noqa: E402
-    SubsidyListRentFreeSerializer,
-    SubsidyListUtilitySerializer,
-    SubsidyPublicQuerySerializer,
-    SubsidyPublicSerializer,
-    SubsidySummaryQuerySerializer,
-    SubsidySummarySerializer,
-)
 
 SUMMARY_READERS = capabilities.SUBSIDY_VIEWERS
 

@@ -1,17 +1,14 @@
 """Subsidies' routes: pages under /subsidies/ and the API's resources (mounted under /api/v1/)."""
 
-# Each section imports its views where it starts (hoisted to the top once the sections are built).
 from django.urls import path
 
-from . import api as entitlement_api
-from . import api as period_api  # rules and periods
-from . import api as summary_api
+from . import api
 from .views_government import approvals as approval_views
 from .views_government import budget as budget_views
 from .views_government import dashboard as dashboard_views
 from .views_government import ledger as ledger_views
 from .views_government import lists as list_views
-from .views_government import periods as period_views  # rules and periods
+from .views_government import periods as period_views
 from .views_government import profiles as profile_views
 from .views_government import whatif as whatif_views
 from .views_institution import entitlements as entitlement_views
@@ -72,60 +69,58 @@ urlpatterns = [
 
 api_urlpatterns = [
     # --- rules and periods ---
-    path("subsidies/rules/", period_api.SubsidyRulesAPI.as_view(), name="subsidies-rules"),
-    path("subsidies/periods/", period_api.SubsidyPeriodListAPI.as_view(), name="subsidies-periods"),
-    path("subsidies/periods/<int:pk>/", period_api.SubsidyPeriodDetailAPI.as_view(), name="subsidies-period"),
+    path("subsidies/rules/", api.SubsidyRulesAPI.as_view(), name="subsidies-rules"),
+    path("subsidies/periods/", api.SubsidyPeriodListAPI.as_view(), name="subsidies-periods"),
+    path("subsidies/periods/<int:pk>/", api.SubsidyPeriodDetailAPI.as_view(), name="subsidies-period"),
     path(
         "subsidies/periods/<int:pk>/propose/",
-        period_api.SubsidyPeriodProposeAPI.as_view(),
+        api.SubsidyPeriodProposeAPI.as_view(),
         name="subsidies-period-propose",
     ),
     # --- entitlements, approvals and payments ---
-    path(
-        "subsidies/entitlements/", entitlement_api.EntitlementListAPI.as_view(), name="subsidies-entitlements"
-    ),
+    path("subsidies/entitlements/", api.EntitlementListAPI.as_view(), name="subsidies-entitlements"),
     path(
         "subsidies/entitlements/<int:pk>/",
-        entitlement_api.EntitlementDetailAPI.as_view(),
+        api.EntitlementDetailAPI.as_view(),
         name="subsidies-entitlement",
     ),
     path(
         "subsidies/entitlements/<int:pk>/confirm/",
-        entitlement_api.EntitlementConfirmAPI.as_view(),
+        api.EntitlementConfirmAPI.as_view(),
         name="subsidies-entitlement-confirm",
     ),
     path(
         "subsidies/entitlements/<int:pk>/dispute/",
-        entitlement_api.EntitlementDisputeAPI.as_view(),
+        api.EntitlementDisputeAPI.as_view(),
         name="subsidies-entitlement-dispute",
     ),
     path(
         "subsidies/entitlements/<int:pk>/review/",
-        entitlement_api.EntitlementReviewAPI.as_view(),
+        api.EntitlementReviewAPI.as_view(),
         name="subsidies-entitlement-review",
     ),
     path(
         "subsidies/entitlements/<int:pk>/approve/",
-        entitlement_api.EntitlementApproveAPI.as_view(),
+        api.EntitlementApproveAPI.as_view(),
         name="subsidies-entitlement-approve",
     ),
     path(
         "subsidies/entitlements/<int:pk>/payment/",
-        entitlement_api.EntitlementPaymentAPI.as_view(),
+        api.EntitlementPaymentAPI.as_view(),
         name="subsidies-entitlement-payment",
     ),
-    path("subsidies/payments/", entitlement_api.PaymentListAPI.as_view(), name="subsidies-payments"),
+    path("subsidies/payments/", api.PaymentListAPI.as_view(), name="subsidies-payments"),
     # --- budget, summary and §13 lists ---
-    path("subsidies/summary/", summary_api.SubsidySummaryAPI.as_view(), name="subsidies-summary"),
-    path("subsidies/public/", summary_api.SubsidyPublicListAPI.as_view(), name="subsidies-public"),
+    path("subsidies/summary/", api.SubsidySummaryAPI.as_view(), name="subsidies-summary"),
+    path("subsidies/public/", api.SubsidyPublicListAPI.as_view(), name="subsidies-public"),
     path(
         "subsidies/lists/utilities/",
-        summary_api.SubsidyUtilitiesListAPI.as_view(),
+        api.SubsidyUtilitiesListAPI.as_view(),
         name="subsidies-lists-utilities",
     ),
     path(
         "subsidies/lists/rent-free/",
-        summary_api.SubsidyRentFreeListAPI.as_view(),
+        api.SubsidyRentFreeListAPI.as_view(),
         name="subsidies-lists-rent-free",
     ),
 ]
