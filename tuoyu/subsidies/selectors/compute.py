@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from tuoyu.bookings.models import Enrolment
@@ -18,6 +18,7 @@ from tuoyu.institutions.models import Institution
 
 from .. import rules
 from ..models import Entitlement, EntitlementLine, EntitlementStatus, LineKind, RuleSet, SubsidyKind
+from ..money import MoneySum
 
 BATCH_SIZE = 500
 # The queries one batch issues, whatever its rows: paid operating entitlements, adjustment lines,
@@ -100,7 +101,7 @@ def _history(period, ids: list[int], usccs: set[str]):
             institution_id__lte=hi,
             period__start__lt=period.start,
         )
-        .annotate(child_sum=Sum("lines__amount", filter=Q(lines__kind=LineKind.CHILD)))
+        .annotate(child_sum=MoneySum("lines__amount", filter=Q(lines__kind=LineKind.CHILD)))
         .values_list(
             "institution_id", "period_id", "period__name", "period__start", "period__end", "child_sum"
         )
@@ -118,7 +119,7 @@ def _history(period, ids: list[int], usccs: set[str]):
         adjustments = adjustments.exclude(entitlement__period_id=period.pk)
     for institution_id, period_id, total in adjustments.values_list(
         "entitlement__institution_id", "adjusted_period_id"
-    ).annotate(total=Sum("amount")):
+    ).annotate(total=MoneySum("amount")):
         earlier[(institution_id, period_id)] = total
     paid_operating: dict[int, list[rules.PaidOperating]] = defaultdict(list)
     for institution_id, period_id, name, start, end, child_sum in paid:

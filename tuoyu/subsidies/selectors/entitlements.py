@@ -10,7 +10,7 @@ it approves the basis of an amount, not the child.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,7 @@ from tuoyu.accounts import capabilities
 
 from .. import rules
 from ..models import Entitlement, EntitlementEvent, EntitlementLine, EntitlementStatus, Payment, SubsidyKind
+from ..money import MoneySum
 from . import entitlements_for, is_finance_officer, payments_for
 
 E = EntitlementStatus
@@ -139,7 +140,7 @@ class Totals:
 
 def totals(queryset) -> Totals:
     """How many and how much, summed in the database (one query)."""
-    found = queryset.order_by().aggregate(n=Count("pk"), total=Sum("amount"))
+    found = queryset.order_by().aggregate(n=Count("pk"), total=MoneySum("amount"))
     return Totals(count=found["n"] or 0, amount=found["total"] or ZERO)
 
 

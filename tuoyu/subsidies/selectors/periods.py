@@ -3,10 +3,11 @@ and status, its entitlements filtered, and the lines of its Excel. Another role'
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import Http404
 
 from ..models import Entitlement, EntitlementLine, EntitlementStatus, Period, RuleSet, SubsidyKind
+from ..money import MoneySum
 from . import sees_all_entitlements
 
 ZERO = Decimal("0.00")
@@ -19,7 +20,7 @@ def periods_for(user):
     due = ~Q(entitlements__status=EntitlementStatus.NIL)
     return Period.objects.annotate(
         due_count=Count("entitlements", filter=due),
-        due_amount=Sum("entitlements__amount", filter=due, default=ZERO),
+        due_amount=MoneySum("entitlements__amount", filter=due),
     ).order_by("-start", "-end", "pk")
 
 
@@ -36,7 +37,7 @@ def period_totals(period: Period) -> dict:
     rows = list(
         Entitlement.objects.filter(period=period)
         .values("kind", "status")
-        .annotate(count=Count("pk"), amount=Sum("amount", default=ZERO))
+        .annotate(count=Count("pk"), amount=MoneySum("amount"))
         .order_by()
     )
     kinds = {

@@ -14,12 +14,13 @@ Amounts only, never a child.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Q
+from django.db.models.functions import ExtractYear
 
 from tuoyu.institutions.models import Institution
 
 from ..models import Budget, Entitlement, EntitlementStatus, Payment, Period, SubsidyKind
+from ..money import MoneySum
 from .compute import compute_period
 
 ZERO = Decimal("0.00")
@@ -86,11 +87,7 @@ class Dashboard:
 
 
 def _sum(expression, condition=None):
-    return Coalesce(
-        Sum(expression, filter=condition),
-        Value(ZERO),
-        output_field=DecimalField(max_digits=16, decimal_places=2),
-    )
+    return MoneySum(expression, filter=condition)
 
 
 def years() -> list[int]:
@@ -153,7 +150,7 @@ def public_payments(year: int | None = None):
             "entitlement__institution__unit_id",
             "entitlement__institution__unit__name",
         )
-        .annotate(amount=Sum("amount"))
+        .annotate(amount=MoneySum("amount"))
         .order_by(
             "-year",
             "entitlement__institution__unit__name",

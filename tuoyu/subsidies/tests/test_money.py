@@ -76,3 +76,28 @@ def test_every_computed_line_is_a_decimal_to_the_fen():
         for line in entitlement.lines:
             assert isinstance(line.amount, Decimal) and line.amount.as_tuple().exponent == -2
             assert not any(isinstance(value, float) for value in line.params.values())
+
+
+@pytest.mark.django_db
+def test_a_sum_in_the_database_is_exact_to_the_fen_on_either_database(
+    make_entitlement, period_2024, puhui_institution, other_institution, make_institution
+):
+    """SQLite sums decimals in floating point (0.1 + 0.2 = 0.30000000000000004) and hands an aggregate back
+    unrounded; MoneySum gives the same Decimal to the fen as PostgreSQL's exact numeric, and 0.00 over
+    no rows."""
+    from tuoyu.subsidies.models import Entitlement
+
+    for institution, amount in (
+        (puhui_institution, "0.10"),
+        (other_institution, "0.20"),
+        (make_institution(), "102400.05"),
+    ):
+        make_entitlement(period_2024, institution, amount)
+    total = Entitlement.objects.aggregate(total=money.MoneySum("amount"))["total"]
+    assert total == Decimal("102400.35") and total.as_tuple().exponent == -2
+    small = Entitlement.objects.exclude(amount__gt=1).aggregate(total=money.MoneySum("amount"))["total"]
+    assert str(small) == "0.30"
+    nothing = Entitlement.objects.filter(kind="demonstration").aggregate(total=money.MoneySum("amount"))[
+        "total"
+    ]
+    assert nothing == Decimal("0.00") and str(nothing) == "0.00"
