@@ -226,3 +226,13 @@ def claims_subsidies(user) -> bool:
 
 def sees_subsidies(user) -> bool:
     return _has(user, SUBSIDY_VIEWERS)
+
+
+def is_finance_officer(user) -> bool:
+    """A department officer of the finance department (settings.TUOYU_FINANCE_DEPARTMENT_CODE): approves
+    subsidies and records their payment. Reads the person's department (one query, then cached)."""
+    from django.conf import settings
+
+    if not _has(user, SUBSIDY_APPROVERS) or getattr(user, "department_id", None) is None:
+        return False
+    return user.department.code == settings.TUOYU_FINANCE_DEPARTMENT_CODE

@@ -1,8 +1,6 @@
 """What the site's menu may offer the signed-in person, asked of the named capabilities once per page,
 so base.html never compares `user.role` with a literal role."""
 
-from django.conf import settings
-
 from . import capabilities
 
 
@@ -14,16 +12,6 @@ def _on_roster(user) -> bool:
         return False
     inspector = getattr(user, "inspector", None)
     return inspector is not None and inspector.active
-
-
-def _in_finance(user) -> bool:
-    """A department officer of the finance department (settings.TUOYU_FINANCE_DEPARTMENT_CODE): the same
-    rule as subsidies.selectors.is_finance_officer, spelt here because accounts may not import subsidies
-    (an import contract); tuoyu/subsidies/tests/test_menus.py holds the two to the same answer. Asked only
-    when the template draws the entry (it reads the department: one query)."""
-    if not capabilities.is_department_officer(user) or getattr(user, "department_id", None) is None:
-        return False
-    return user.department.code == settings.TUOYU_FINANCE_DEPARTMENT_CODE
 
 
 def menu(request):
@@ -72,7 +60,7 @@ def menu(request):
             # department is read only when the menu is drawn); an operator answers its own proposals.
             "subsidies": capabilities.sees_subsidies(user),
             "subsidy_manage": capabilities.can_manage_subsidies(user),
-            "subsidy_finance": lambda: _in_finance(user),
+            "subsidy_finance": lambda: capabilities.is_finance_officer(user),
             "subsidy_claims": capabilities.claims_subsidies(user),
             # Reporting and tracking a problem is for the public: visitors and families.
             "report": role is None or capabilities.is_family(user),

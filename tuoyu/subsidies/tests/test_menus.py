@@ -1,5 +1,6 @@
 """The menu's subsidy entries: the commission, finance (only the finance department's officers), an
-operator, and the public footer; the context processor's finance rule is the selectors' rule."""
+operator, and the public footer; the menu and the object rules ask the one finance rule
+(accounts.capabilities.is_finance_officer)."""
 
 import pytest
 from django.test import RequestFactory
@@ -16,7 +17,7 @@ def _menu(user) -> dict:
 
 
 @pytest.mark.django_db
-def test_the_menu_asks_the_same_finance_rule_as_the_selectors(
+def test_only_the_finance_departments_officers_get_the_finance_entries(
     finance_officer, other_department_officer, hc_admin, reviewer, operator, family
 ):
     for user in (finance_officer, other_department_officer, hc_admin, reviewer, operator, family):
