@@ -106,6 +106,7 @@ PERSONAL_EXPORTS = {
     "access_log": gettext_lazy("Access log"),
     "course_attendance": gettext_lazy("Training course attendance with staff names"),
     "workforce_flags": gettext_lazy("Workforce flags with staff names (挂靠, unsuitable carers)"),
+    "subsidy_lines": gettext_lazy("Subsidy lines with children's names"),
 }
 
 

@@ -99,6 +99,10 @@ def test_the_excel_explains_every_line_with_the_childs_name(client, hc_admin, to
     assert child_rows[0][3].startswith("补贴幼儿")
     assert child_rows[0][7] == 400  # a number, to the fen
     assert "400.00" in child_rows[0][8]
+    from tuoyu.accounts.models import AccessKind, AccessLog
+
+    logged = AccessLog.objects.get(user=hc_admin, kind=AccessKind.PERSONAL_EXPORT)
+    assert period_2024h1.name in logged.detail and "3" in logged.detail  # the period, and its 3 lines
 
 
 def test_finance_reads_other_officers_and_operators_do_not(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuoyu.accounts import capabilities
+from tuoyu.accounts.services import export_record
 from tuoyu.core.access import role_required
 from tuoyu.core.excel import new_workbook, workbook_bytes
 from tuoyu.core.forms import add_service_errors
@@ -154,7 +155,11 @@ def period_xlsx(request, pk: int):
         )
     lines = workbook.create_sheet(_("Lines")[:31])
     lines.append(_line_headers())
+    # Only the commission downloads it (finance reads the page): the children are named, so the download
+    # is a personal-data export, logged like the others.
+    rows = 0
     for line in period_lines(period).iterator(chunk_size=2000):
+        rows += 1
         lines.append(
             [
                 line.entitlement.institution.name,
@@ -170,6 +175,7 @@ def period_xlsx(request, pk: int):
         )
     lines.append([])
     lines.append([rules.explain_rule()])
+    export_record(user=request.user, export="subsidy_lines", rows=rows, filters=period.name, request=request)
     response = HttpResponse(workbook_bytes(workbook), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''subsidy-period-{period.pk}.xlsx"
     return response
