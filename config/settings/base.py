@@ -130,7 +130,15 @@ STATICFILES_DIRS = [
     # Front-end packages come from npm (package.json + lock) and are collected, never copied in.
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
-    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    # ECharts ships 51 MB of builds and maps: only the file the pages load is collected (TUOYU_VENDOR_FILES).
+]
+TUOYU_VENDOR_FILES = {
+    "vendor/echarts/echarts.min.js": BASE_DIR / "node_modules" / "echarts" / "dist" / "echarts.min.js",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "tuoyu.core.staticfinders.VendorFileFinder",
 ]
 # Uploaded files (institution photos) are data, not code: production points this outside the checkout
 # (docs/deploy.md: /var/lib/tuoyu/media) so an upgrade or a fresh clone never touches them.
