@@ -75,9 +75,12 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The suite runs on both cores (pytest-xdist): each worker has its own test database and browser.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.installed node_modules/.installed var/.i18n system-packages lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -q -n $(TEST_WORKERS)
 
 # The committed API contract (tuoyu/core/tests/test_schema_contract.py compares against it).
 schema: $(VENV)/.installed
