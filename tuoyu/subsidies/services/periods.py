@@ -32,14 +32,11 @@ from ..workflow import ENTITLEMENT_WORKFLOW, PERIOD_WORKFLOW
 BULK_BATCH = 2000
 
 
-def _months(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
 def period_create(*, name: str, start: date, end: date, by) -> Period:
     """A new period, open. Refused: no name, the end before the start, a period over two calendar years,
-    or one overlapping an existing period of the same span (two half years may not overlap; the year and
-    its half years are different spans)."""
+    or one overlapping an existing period: a month's operating subsidy is due in one period only, so a
+    district works by half years or by years, never both for the same months (a year proposed after its
+    first half would pay January to June twice)."""
     name = (name or "").strip()
     errors = {}
     if not name:
@@ -54,16 +51,17 @@ def period_create(*, name: str, start: date, end: date, by) -> Period:
         errors["end"] = _("A period lies within one calendar year (a half year or a year).")
     if errors:
         raise ValidationError(errors)
-    span = _months(start, end)
-    for other in Period.objects.filter(start__lte=end, end__gte=start):
+    for other in Period.objects.filter(start__lte=end, end__gte=start).order_by("start")[:1]:
         if other.start == start and other.end == end:
             raise ValidationError(
                 {"start": _("A period with these dates exists: %(name)s.") % {"name": other.name}}
             )
-        if _months(other.start, other.end) == span:
-            raise ValidationError(
-                {"start": _("The period overlaps %(name)s, of the same span.") % {"name": other.name}}
-            )
+        raise ValidationError(
+            {
+                "start": _("The period overlaps %(name)s: each month is paid in one period only.")
+                % {"name": other.name}
+            }
+        )
     try:
         with transaction.atomic():
             return Period.objects.create(name=name, start=start, end=end, created_by=by)

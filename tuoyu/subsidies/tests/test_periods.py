@@ -50,8 +50,12 @@ def test_period_create_refuses_clearly_and_writes_nothing(hc_admin, period_2024h
     assert Period.objects.count() == 1
 
 
-def test_a_year_and_its_half_years_are_different_spans(hc_admin, period_2024h1):
-    period = period_create(name="2024年度", start=date(2024, 1, 1), end=date(2024, 12, 31), by=hc_admin)
+def test_a_year_over_its_first_half_is_refused_and_the_second_half_follows(hc_admin, period_2024h1):
+    """A year proposed after its first half would pay January to June twice."""
+    with pytest.raises(ValidationError) as refused:
+        period_create(name="2024年度", start=date(2024, 1, 1), end=date(2024, 12, 31), by=hc_admin)
+    assert "start" in refused.value.message_dict and Period.objects.count() == 1
+    period = period_create(name="2024年下半年", start=date(2024, 7, 1), end=date(2024, 12, 31), by=hc_admin)
     assert (period.status, Period.objects.count()) == ("open", 2)
 
 
