@@ -29,7 +29,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import ROOT, bench_env, conninfo, ensure_database, log, manage  # noqa: E402
+from run import ROOT, SqlTimer, bench_env, conninfo, ensure_database, log, manage  # noqa: E402
 
 PYTHON = sys.executable
 DEFAULT_DB_URL = "postgres://postgres@127.0.0.1:5432/tuoyu_bench_city"
@@ -141,18 +141,6 @@ def inside_seed(prefix: str) -> dict:
         "checks": DailyCheck.objects.count(),
         "alerts": OutbreakAlert.objects.count(),
     }
-
-
-class SqlTimer:
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
 
 
 def _measure(action, repeat: int) -> dict:

@@ -49,6 +49,21 @@ AIM_RATIO = 0.5
 OTHER_CPU_LIMIT = 0.10
 
 
+class SqlTimer:
+    """The time spent in SQL inside a block (`connection.execute_wrapper(timer)`), for the benches that
+    report how much of a step is the database's."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
 def log(message: str) -> None:
     print(message, flush=True)
 
